@@ -1,0 +1,1 @@
+"""One module per source. Each exposes ``extract(ctx, mission, account) -> Batch`` (see base.py)."""
