@@ -303,3 +303,16 @@ def land(batch: Batch, *, dt: date | None = None, root: Path | None = None) -> d
     else:
         rejects_target.unlink(missing_ok=True)
     return written
+
+
+def ensure_schema_files(root: Path | None = None) -> None:
+    """Write one empty, typed Parquet file per entity so that every landing glob matches.
+
+    dbt's sources read ``landing/<entity>/*/*/*.parquet``; with this file a platform
+    or entity with no data yet reads as zero typed rows instead of an error.
+    """
+    root = root or paths.landing()
+    for entity, schema in SCHEMAS.items():
+        target = root / entity / "platform=_none" / "dt=1970-01-01" / "_schema.parquet"
+        if not target.exists():
+            write_parquet_atomic(schema.empty_table(), target)
