@@ -134,14 +134,15 @@ class HttpClient:
             raise _Retryable(f"{where}: HTTP 429", wait)
         if resp.status_code >= 500:
             raise _Retryable(f"{where}: HTTP {resp.status_code}")
-        if resp.status_code >= 400:
-            raise FetchError(f"{where}: HTTP {resp.status_code}")
         if self.rate_limit_wait is not None:
+            # Before the 4xx check: the Graph API signals rate limits in 400/403 bodies.
             wait = self.rate_limit_wait(resp)
             if wait is not None:
                 if wait > self.max_wait:
                     raise RateLimited(f"{where}: rate limited in body, asked to wait {wait:.0f}s", wait)
                 raise _Retryable(f"{where}: rate limited in body", wait)
+        if resp.status_code >= 400:
+            raise FetchError(f"{where}: HTTP {resp.status_code}")
         page = RawPage(
             url=resp.url,
             body=resp.content,

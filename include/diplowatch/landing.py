@@ -157,6 +157,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "news_items": ("item_uid",),
 }
 
+# Entities without a ``platform`` column are partitioned (``platform=<value>/``) by another column.
+PARTITION_COLUMN: dict[str, str] = {"news_items": "found_via"}
+
 _NON_NEGATIVE = ("likes", "reactions_total", "shares", "comments", "views", "followers", "posts_count")
 EXCERPT_CHARS = 300
 
@@ -277,27 +280,33 @@ def write_parquet_atomic(table: pa.Table, target: Path) -> Path:
     return target
 
 
-def partition_path(entity: str, platform: str, dt: date, run_id: str, root: Path | None = None) -> Path:
+def partition_path(
+    entity: str, platform: str, dt: date, run_id: str, root: Path | None = None, part: str | None = None
+) -> Path:
     root = root or paths.landing()
-    return root / entity / f"platform={platform}" / f"dt={dt.isoformat()}" / f"{run_key(run_id)}.parquet"
+    name = run_key(run_id) + (f"--{run_key(part)}" if part else "")
+    return root / entity / f"platform={platform}" / f"dt={dt.isoformat()}" / f"{name}.parquet"
 
 
-def land(batch: Batch, *, dt: date | None = None, root: Path | None = None) -> dict[str, list[Path]]:
+def land(
+    batch: Batch, *, dt: date | None = None, root: Path | None = None, part: str | None = None
+) -> dict[str, list[Path]]:
     """Write a batch to the landing zone; returns the files written per entity.
 
-    ``dt`` is the run's partition date (its interval start); re-landing the same run id
-    and date replaces the same files.
+    ``dt`` is the run's partition date (its interval start); ``part`` names one slice of
+    a run (an account, a feed) so that mapped tasks of one run don't overwrite each other.
+    Re-landing the same run id, date and part replaces the same files.
     """
     dt = dt or batch.fetched_at.date()
     written: dict[str, list[Path]] = {}
     for entity, rows in batch.records.items():
         by_platform: dict[str, list[dict[str, Any]]] = {}
         for row in dedupe(entity, rows):
-            by_platform.setdefault(row["platform"], []).append(row)
+            by_platform.setdefault(row[PARTITION_COLUMN.get(entity, "platform")], []).append(row)
         for platform, prows in sorted(by_platform.items()):
-            target = partition_path(entity, platform, dt, batch.run_id, root)
+            target = partition_path(entity, platform, dt, batch.run_id, root, part)
             written.setdefault(entity, []).append(write_parquet_atomic(to_table(entity, prows), target))
-    rejects_target = partition_path("rejects", batch.source, dt, batch.run_id, root)
+    rejects_target = partition_path("rejects", batch.source, dt, batch.run_id, root, part)
     if batch.rejects:
         written["rejects"] = [write_parquet_atomic(to_table("rejects", batch.rejects), rejects_target)]
     else:

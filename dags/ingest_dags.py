@@ -1,0 +1,143 @@
+"""Ingest DAGs, one per source, generated from the watch-list (``watchlist.yaml``).
+
+Each DAG: list the accounts → extract and land each account (mapped task) →
+validate this run's landing files (GX checkpoint ``landing``) → publish the
+source's Asset, which schedules the ``warehouse`` DAG. Wiring only: the logic
+lives in ``diplowatch.ingest`` and ``diplowatch.quality``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.sdk import DAG, Param, task
+
+from diplowatch.assets import landing_asset
+from diplowatch.config import load_watchlist
+from diplowatch.ops.callbacks import on_failure
+
+WATCHLIST = load_watchlist()  # a small YAML read; no network, no file scans
+POOL = "duckdb_writer"
+
+DEFAULT_ARGS = {
+    "owner": "diplowatch",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+    "on_failure_callback": on_failure,
+}
+
+
+def _partition_date(context: dict):
+    """The run's partition date: its interval start, or today for runs without dates."""
+    start = context.get("data_interval_start") or context.get("logical_date")
+    return (start or pendulum.now("UTC")).date()
+
+
+def _validate(summaries: list[dict], source: str, run_id: str) -> dict:
+    """Run the landing checkpoint on this run's files; on a critical failure quarantine them and fail."""
+    from diplowatch import ingest
+    from diplowatch.quality import run_landing_checkpoint
+
+    files: dict[str, list[str]] = {}
+    for s in summaries:
+        for entity, names in s["files"].items():
+            files.setdefault(entity, []).extend(names)
+    outcome = run_landing_checkpoint(run_id=run_id, files={k: [Path(n) for n in v] for k, v in files.items()})
+    print(f"landing checkpoint: {'passed' if outcome.success else 'FAILED'}; Data Docs: {outcome.docs_path}")
+    if not outcome.success:
+        moved = ingest.quarantine([n for names in files.values() for n in names], run_id)
+        print(f"landing checkpoint failed: moved {len(moved)} file(s) to quarantine")
+        outcome.raise_for_critical()
+    totals: dict[str, int] = {}
+    for s in summaries:
+        for entity, n in s["counts"].items():
+            totals[entity] = totals.get(entity, 0) + n
+    return {"source": source, "counts": totals, "warnings": len(outcome.warnings), "docs": str(outcome.docs_path)}
+
+
+def build_posts_dag(platform: str) -> DAG:
+    accounts = [(m.id, a.handle) for m, a in WATCHLIST.accounts(platform)]
+    schedule = getattr(WATCHLIST.schedules, platform)
+    asset = landing_asset(platform)
+    with DAG(
+        dag_id=f"{platform}_ingest",
+        description=f"Extract {platform} posts, engagement and followers of the watch-list; land them as Parquet.",
+        doc_md=__doc__ + f"\n\nAccounts: {', '.join(h for _, h in accounts)}. Schedule: `{schedule}`.",
+        schedule=schedule,
+        start_date=pendulum.parse(WATCHLIST.settings.start_date),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["diplowatch", "ingest", platform],
+        params={"offline_sample": Param(False, type="boolean", description="replay bundled sample data")},
+    ) as dag:
+
+        @task
+        def list_accounts() -> list[dict]:
+            return [{"mission_id": m, "handle": h} for m, h in accounts]
+
+        @task(map_index_template="{{ task.op_kwargs['account']['handle'] }}")
+        def extract_and_land(account: dict, **context) -> dict:
+            """Fetch one account (or replay the sample offline), keep raw bytes, land Parquet."""
+            from diplowatch import ingest
+
+            offline = ingest.offline_dir(platform, bool(context["params"].get("offline_sample")))
+            summary = ingest.ingest_account(
+                platform, account["mission_id"], account["handle"], context["run_id"], _partition_date(context),
+                offline=offline,
+            )
+            print(f"landed {summary.counts} from {platform}/{account['handle']}" + (f"; error: {summary.error}" if summary.error else ""))
+            return summary.to_dict()
+
+        @task(outlets=[asset])
+        def validate_landing(summaries: list[dict], **context) -> dict:
+            """GX checkpoint `landing` on this run's files; publishes the Asset only if it passes."""
+            result = _validate(list(summaries), platform, context["run_id"])
+            context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
+            return result
+
+        validate_landing(extract_and_land.expand(account=list_accounts()))
+    return dag
+
+
+def build_news_dag() -> DAG:
+    asset = landing_asset("news")
+    with DAG(
+        dag_id="news_ingest",
+        description="Fetch news items from the watch-list's RSS/Atom feeds and GDELT queries; land them.",
+        doc_md=__doc__ + "\n\nSources: RSS/Atom feeds (conditional GET) and the GDELT DOC 2.0 API.",
+        schedule=WATCHLIST.schedules.news,
+        start_date=pendulum.parse(WATCHLIST.settings.start_date),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["diplowatch", "ingest", "news"],
+        params={"offline_sample": Param(False, type="boolean", description="replay bundled sample data")},
+    ) as dag:
+
+        @task
+        def extract_and_land_news(source: str, **context) -> dict:
+            from diplowatch import ingest
+
+            offline = ingest.offline_dir("news", bool(context["params"].get("offline_sample")))
+            summary = ingest.ingest_news(source, context["run_id"], _partition_date(context), offline=offline)
+            print(f"landed {summary.counts} from {source}" + (f"; error: {summary.error}" if summary.error else ""))
+            return summary.to_dict()
+
+        @task(outlets=[asset])
+        def validate_landing(summaries: list[dict], **context) -> dict:
+            result = _validate(list(summaries), "news", context["run_id"])
+            context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
+            return result
+
+        validate_landing(extract_and_land_news.expand(source=["rss", "gdelt"]))
+    return dag
+
+
+for _platform in sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}):
+    globals()[f"{_platform}_ingest"] = build_posts_dag(_platform)
+news_ingest = build_news_dag()

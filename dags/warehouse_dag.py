@@ -1,0 +1,152 @@
+"""The warehouse DAG: dbt builds the marts from landing, GX validates them, the build is published.
+
+Scheduled on the Assets the ingest DAGs publish (any of them). Asset-triggered
+runs have no dates in Airflow 3, so everything here keys on ``run_id`` and the
+triggering asset events, never on ``ds``. Every task that writes the DuckDB
+warehouse runs in the one-slot pool ``duckdb_writer``.
+
+Steps: prepare → dbt (one task per seed/model, grouped by layer, tests run with
+each model) → GX checkpoint ``marts`` → publish the validated build as a
+read-only snapshot plus Parquet exports → dbt docs and the run report → summary.
+A failed check stops the run before publishing: the previous marts stay in place.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import DAG, AssetAny, task
+
+from diplowatch import paths, warehouse
+from diplowatch.assets import landing_asset
+from diplowatch.config import load_watchlist
+from diplowatch.ops.callbacks import on_failure
+
+log = logging.getLogger(__name__)
+WATCHLIST = load_watchlist()
+POOL = "duckdb_writer"
+SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}) + ["news"]
+
+DEFAULT_ARGS = {
+    "owner": "diplowatch",
+    "retries": 1,
+    "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+    "on_failure_callback": on_failure,
+}
+
+
+def dbt_task_group(dag: DAG):
+    """dbt models as Airflow tasks (astronomer-cosmos), rendered from the pre-built manifest."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+    return DbtTaskGroup(
+        group_id="dbt",
+        dag=dag,
+        project_config=ProjectConfig(
+            dbt_project_path=paths.DBT_PROJECT,
+            manifest_path=warehouse.MANIFEST,
+            env_vars={"DIPLOWATCH_HOME": str(paths.home())},
+            partial_parse=True,
+        ),
+        profile_config=ProfileConfig(
+            profile_name="diplowatch", target_name="dev", profiles_yml_filepath=paths.DBT_PROJECT / "profiles.yml"
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            dbt_executable_path=warehouse.dbt_executable(),
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.BUILD,
+            emit_datasets=False,
+            group_nodes_by_folder=True,
+        ),
+        operator_args={"pool": POOL, "install_deps": False},
+        default_args={"retries": 0},
+    )
+
+
+with DAG(
+    dag_id="warehouse",
+    description="dbt build of the marts from landing, GX checkpoint, publish, docs and report.",
+    doc_md=__doc__,
+    schedule=AssetAny(*(landing_asset(s) for s in SOURCES)),
+    start_date=pendulum.parse(WATCHLIST.settings.start_date),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["diplowatch", "warehouse", "dbt", "gx"],
+) as dag:
+
+    @task(pool=POOL)
+    def prepare(**context) -> dict:
+        """Make sure every landing glob matches and note what triggered the run."""
+        from diplowatch import landing
+
+        landing.ensure_schema_files()
+        warehouse.build_file().parent.mkdir(parents=True, exist_ok=True)
+        events = context.get("triggering_asset_events") or {}
+        triggered = {str(k): [dict(e.extra or {}) for e in v] for k, v in events.items()}
+        print(f"run {context['run_id']} triggered by: {triggered or 'hand'}")
+        return {"run_id": context["run_id"], "triggered_by": triggered}
+
+    @task(pool=POOL)
+    def validate_marts(**context) -> dict:
+        """GX checkpoint `marts` on the freshly built tables; critical failures stop publishing."""
+        from diplowatch.quality import run_marts_checkpoint
+
+        outcome = run_marts_checkpoint(warehouse.build_file(), run_id=context["run_id"])
+        print(f"marts checkpoint: {'passed' if outcome.success else 'FAILED'}; Data Docs: {outcome.docs_path}")
+        outcome.raise_for_critical()
+        return {"success": outcome.success, "warnings": len(outcome.warnings), "docs": str(outcome.docs_path)}
+
+    @task(pool=POOL)
+    def publish(**context) -> dict:
+        """Swap the validated build in as the read-only published warehouse; export marts to Parquet."""
+        from diplowatch.publish import publish as do_publish
+
+        result = do_publish()
+        print(f"published {result}")
+        return {"published": str(paths.warehouse())}
+
+    @task
+    def docs_and_report(quality: dict, **context) -> dict:
+        """dbt docs site and the run report (static HTML with charts)."""
+        from diplowatch.report import write_report
+
+        warehouse.run_dbt("docs", "generate", "--static", check=False)
+        out = write_report(paths.warehouse(), paths.home() / "reports" / "index.html", quality={"marts": quality})
+        print(f"report: {out}\ndbt docs: {paths.DBT_PROJECT / 'target' / 'static_index.html'}")
+        return {"report": str(out)}
+
+    @task
+    def summarize(quality: dict, report: dict, **context) -> dict:
+        from diplowatch.summary import run_summary
+
+        summary = run_summary(quality=quality, report=report.get("report"))
+        print(summary["text"])
+        return summary
+
+    start = prepare()
+    quality = validate_marts()
+    if warehouse.MANIFEST.exists():
+        dbt = dbt_task_group(dag)
+        start >> dbt >> quality
+    else:  # no manifest yet (fresh checkout before set-up): one dbt build task, visible as such
+
+        @task(pool=POOL)
+        def dbt_build() -> None:
+            """dbt build of every model (the per-model view needs dbt_project/target/manifest.json)."""
+            warehouse.run_dbt("build")
+
+        start >> dbt_build() >> quality
+    published = publish()
+    quality >> published
+    rep = docs_and_report(quality)
+    published >> rep
+    summarize(quality, rep)

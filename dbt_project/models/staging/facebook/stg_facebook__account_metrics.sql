@@ -1,0 +1,1 @@
+{{ stg_social_account_metrics('facebook') }}

@@ -1,0 +1,1 @@
+{{ stg_social_post_metrics('facebook') }}

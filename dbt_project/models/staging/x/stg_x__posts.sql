@@ -1,0 +1,1 @@
+{{ stg_social_posts('x') }}

@@ -1,0 +1,179 @@
+"""Run one source for one account (or the news) and land what it returns.
+
+This is what the ingest DAGs call; it works the same without Airflow (tests, CLI).
+Data lands first; cursors are derived from landed files, so they never run ahead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from diplowatch import landing, paths
+from diplowatch.config import Account, Mission, Watchlist, load_watchlist
+from diplowatch.http import FetchError
+from diplowatch.raw import RawWriter
+from diplowatch.sources.base import RunContext
+
+log = logging.getLogger(__name__)
+
+POST_PLATFORMS = ("telegram", "x", "facebook", "vk")
+NEWS_SOURCES = ("rss", "gdelt")
+SAMPLE_ENV = "DIPLOWATCH_SAMPLE_DIR"
+
+
+@dataclass
+class LandingSummary:
+    """What one ingest task landed: counts per entity, files, and the reason if it failed."""
+
+    source: str
+    part: str
+    run_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    raw_file: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def sample_dir() -> Path | None:
+    """The bundled sample data folder when running offline (``$DIPLOWATCH_SAMPLE_DIR``)."""
+    value = os.environ.get(SAMPLE_ENV)
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{SAMPLE_ENV}={value}: not a folder")
+    return path
+
+
+def resolve_secret(conn_id: str | None) -> str | None:
+    """An API token from the environment (``DIPLOWATCH_TOKEN_<CONN_ID>``) or an Airflow Connection."""
+    if not conn_id:
+        return None
+    env = os.environ.get(f"DIPLOWATCH_TOKEN_{conn_id.upper()}")
+    if env:
+        return env
+    try:
+        from airflow.sdk import Connection
+
+        conn = Connection.get(conn_id)
+    except Exception:  # no Airflow, or no such connection: the source reports the missing token
+        return None
+    return conn.password or (conn.extra_dejson or {}).get("token")
+
+
+def _context(source: str, run_id: str, dt: date, raw: RawWriter, watchlist: Watchlist, offline: Path | None) -> RunContext:
+    return RunContext(
+        run_id=run_id,
+        source=source,
+        dt=dt,
+        raw=raw,
+        sample_dir=offline,
+        max_pages=watchlist.settings.max_pages_per_run,
+        metrics_refresh_days=watchlist.settings.metrics_refresh_days,
+        fetched_at=datetime.now(UTC),
+    )
+
+
+def _land(batch: landing.Batch, summary: LandingSummary, dt: date) -> LandingSummary:
+    written = landing.land(batch, dt=dt, part=summary.part)
+    summary.counts = batch.counts()
+    summary.files = {entity: [p.as_posix() for p in files] for entity, files in written.items()}
+    return summary
+
+
+def ingest_account(
+    platform: str,
+    mission_id: str,
+    handle: str,
+    run_id: str,
+    dt: date,
+    watchlist_path: Path | None = None,
+    offline: Path | None = None,
+) -> LandingSummary:
+    """Extract one account of one platform and land it; a source failure is landed as a reject."""
+    watchlist = load_watchlist(watchlist_path)
+    landing.ensure_schema_files()
+    mission, account = _find_account(watchlist, platform, mission_id, handle)
+    module = importlib.import_module(f"diplowatch.sources.{platform}")
+    part = f"{mission.id}-{account.handle.lower()}"
+    summary = LandingSummary(source=platform, part=part, run_id=run_id)
+    offline = offline if offline is not None else _platform_sample(platform)
+    with RawWriter(platform, f"{run_id}--{part}", dt) as raw:
+        ctx = _context(platform, run_id, dt, raw, watchlist, offline)
+        if account.conn_id and offline is None:
+            token = resolve_secret(account.conn_id)
+            if token:
+                ctx.secrets[account.conn_id] = token
+        try:
+            batch = module.extract(ctx, mission, account)
+        except FetchError as exc:
+            batch = ctx.new_batch()
+            batch.reject("posts", f"fetch failed: {exc}")
+            summary.error = str(exc)
+        summary.raw_file = raw.path.as_posix()
+    return _land(batch, summary, dt)
+
+
+def ingest_news(source: str, run_id: str, dt: date, watchlist_path: Path | None = None, offline: Path | None = None) -> LandingSummary:
+    """Extract the news of one kind (``rss`` or ``gdelt``) for the whole watch-list and land it."""
+    watchlist = load_watchlist(watchlist_path)
+    landing.ensure_schema_files()
+    module = importlib.import_module(f"diplowatch.sources.{source}")
+    summary = LandingSummary(source=source, part=source, run_id=run_id)
+    offline = offline if offline is not None else _platform_sample("news")
+    with RawWriter(source, f"{run_id}--{source}", dt) as raw:
+        ctx = _context(source, run_id, dt, raw, watchlist, offline)
+        try:
+            batch = module.extract(ctx, watchlist.news)
+        except FetchError as exc:
+            batch = ctx.new_batch()
+            batch.reject("news_items", f"fetch failed: {exc}")
+            summary.error = str(exc)
+        summary.raw_file = raw.path.as_posix()
+    return _land(batch, summary, dt)
+
+
+def _platform_sample(folder: str) -> Path | None:
+    root = sample_dir()
+    if root is None:
+        return None
+    path = root / folder
+    return path if path.is_dir() else None
+
+
+def offline_dir(folder: str, requested: bool) -> Path | None:
+    """The sample folder of a source when running offline (by ``$DIPLOWATCH_SAMPLE_DIR`` or on request)."""
+    found = _platform_sample(folder)
+    if found is None and requested:
+        found = paths.SAMPLE_DATA / folder
+    return found
+
+
+def _find_account(watchlist: Watchlist, platform: str, mission_id: str, handle: str) -> tuple[Mission, Account]:
+    for mission, account in watchlist.accounts(platform):
+        if mission.id == mission_id and account.handle.lower() == handle.lower():
+            return mission, account
+    raise LookupError(f"no enabled {platform} account {handle!r} of mission {mission_id!r} in the watch-list")
+
+
+def quarantine(files: list[str], run_id: str) -> list[str]:
+    """Move a failed run's landing files out of the warehouse's reach, into ``lake/quarantine``."""
+    moved = []
+    land_root = paths.landing()
+    for name in files:
+        src = Path(name)
+        if not src.exists():
+            continue
+        dst = paths.lake() / "quarantine" / landing.run_key(run_id) / src.relative_to(land_root)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        src.replace(dst)
+        moved.append(dst.as_posix())
+    return moved
