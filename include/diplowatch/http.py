@@ -23,6 +23,17 @@ from diplowatch.raw import RawPage, RawWriter, redact
 
 log = logging.getLogger(__name__)
 
+
+class _RedactingFilter(logging.Filter):
+    """urllib3 logs request URLs at DEBUG, query tokens included: redact them before any handler sees them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactingFilter())
+
 USER_AGENT = "diplowatch/0.1 (+https://github.com/diplowatch/diplowatch; research)"
 
 

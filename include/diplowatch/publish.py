@@ -99,7 +99,7 @@ def _row_counts(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, int]:
         [catalog],
     ).fetchall()
     return {
-        f"{schema}.{table}": con.execute(f'select count(*) from "{catalog}"."{schema}"."{table}"').fetchone()[0]
+        f"{schema}.{table}": con.execute(f'select count(*) from "{catalog}"."{schema}"."{table}"').fetchall()[0][0]
         for schema, table in tables
     }
 
@@ -164,7 +164,7 @@ def _export_marts(snapshot: Path, marts_dir: Path, formats: Sequence[str]) -> tu
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         for name in list_marts(con):
-            rows = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
+            rows = con.execute(f'select count(*) from main."{name}"').fetchall()[0][0]
             schema[name] = {"rows": rows, "columns": table_schema(con, name), "files": []}
             for fmt in formats:
                 target = marts_dir / f"{name}.{fmt}"

@@ -1,0 +1,147 @@
+"""Keyword and alias patterns compiled to RE2 regexes, matched vectorised with pyarrow.
+
+One regex engine (RE2, through ``pyarrow.compute``) serves the dbt models and the
+evaluation, so the figures the evaluation reports are the figures of the models.
+
+RE2 has no look-arounds and its ``\\b`` only knows ASCII, so word boundaries are
+spelt ``(?:^|[^\\p{L}\\p{N}])`` … ``(?:[^\\p{L}\\p{N}]|$)``, which work for Cyrillic.
+
+Term syntax (themes.csv keyword columns, ``|``-separated):
+  ``meeting``        the whole word (case-insensitive);
+  ``negotiat*``      a word starting with the stem (``negotiations``, ``negotiated``);
+  ``trade fair*``    a phrase: words separated by spaces or hyphens;
+  Korean terms match as substrings (particles are glued to nouns: 평양에서).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+WORD_START = r"(?:^|[^\p{L}\p{N}])"
+WORD_END = r"(?:[^\p{L}\p{N}]|$)"
+WORD_SEP = r"[\s\-‐–]+"
+NAME_SEP = r"[\s\-‐–]*"
+
+# Russian inflectional endings (nouns, adjectives, surnames), longest first so the
+# alternation prefers the full ending.
+RU_ENDINGS = sorted(
+    "а я ы и е у ю о й ь ой ей ом ем ою ею ам ям ах ях ым им ых их ую юю ая яя ое ее ые ие ий ый "
+    "ами ями ого его ому ему ыми ими".split(),
+    key=len,
+    reverse=True,
+)
+RU_ENDING_RE = "(?:" + "|".join(RU_ENDINGS) + ")?"
+_RU_ADJ_ENDINGS = ("ого", "его", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие")
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def script_of(term: str) -> str:
+    """'hangul', 'cyrillic' or 'latin' (the script that decides how a term is matched)."""
+    if _HANGUL.search(term):
+        return "hangul"
+    if _CYRILLIC.search(term):
+        return "cyrillic"
+    return "latin"
+
+
+def normalise_text(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Fold ё to е (Russian writes both) so one spelling of a stem matches both."""
+    texts = pc.replace_substring(texts, "ё", "е")
+    return pc.replace_substring(texts, "Ё", "Е")
+
+
+def _norm(term: str) -> str:
+    return term.replace("ё", "е").replace("Ё", "Е").strip()
+
+
+def split_terms(cell: str | None, sep: str = "|") -> list[str]:
+    """Terms of a seed cell: ``a | b* | c d`` -> ['a', 'b*', 'c d'] (blank cells give [])."""
+    if not cell:
+        return []
+    return [t.strip() for t in str(cell).split(sep) if t.strip()]
+
+
+def keyword_regex(term: str) -> str:
+    """RE2 regex of one keyword term (see the module docstring for the syntax)."""
+    term = _norm(term)
+    if not term:
+        raise ValueError("empty keyword term")
+    if script_of(term) == "hangul":
+        return r"\s*".join(re.escape(w.rstrip("*")) for w in term.split())
+    words = term.split()
+    parts = [re.escape(w[:-1]) + r"[\p{L}\p{N}]*" if w.endswith("*") else re.escape(w) for w in words]
+    tail = "" if words[-1].endswith("*") else WORD_END
+    return WORD_START + WORD_SEP.join(parts) + tail
+
+
+def _ru_word(word: str) -> str:
+    """Regex of one Cyrillic word of a name, allowing Russian case endings (Мацегора -> Мацегоры, Мацегорой)."""
+    if len(word) <= 1 or word.isupper() and len(word) > 1 and not word.endswith("."):
+        return re.escape(word)  # initials, abbreviations (КНДР, МИД, ТАСС) do not decline
+    if word.endswith("."):
+        return re.escape(word)
+    stem = word
+    lower = word.lower()
+    adj = next((e for e in _RU_ADJ_ENDINGS if lower.endswith(e)), None)
+    if adj and len(word) - len(adj) >= 4:
+        stem = word[: -len(adj)]
+    elif lower[-1] in "аяоеыиуюйь" and len(word) >= 4:
+        stem = word[:-1]
+    return re.escape(stem) + RU_ENDING_RE
+
+
+def alias_regex(alias: str) -> str:
+    """RE2 regex of one name alias, tolerant of case endings, hyphens and spacing.
+
+    ``Choe Son Hui`` matches ``Choe Son-hui`` and ``Choe Sonhui``; ``Мацегора`` matches
+    ``Мацегоры``; ``Пхеньян`` matches ``Пхеньяне``; ``최선희`` matches ``최선희는``.
+    """
+    alias = _norm(alias)
+    if not alias:
+        raise ValueError("empty alias")
+    script = script_of(alias)
+    tokens = re.findall(r"[^\s\-‐–.]+\.?|\.", alias)
+    tokens = [t for t in tokens if t != "."]
+    if script == "hangul":
+        return r"\s*".join(re.escape(t) for t in tokens)
+    if script == "cyrillic":
+        parts = [_ru_word(t) if _CYRILLIC.search(t) else re.escape(t) for t in tokens]
+    else:
+        parts = [re.escape(t) for t in tokens]
+    body = ""
+    for i, part in enumerate(parts):
+        if i:
+            # initials ("А.И. Мацегора", "A. Matsegora") may or may not be followed by a space
+            body += r"\s*" if tokens[i - 1].endswith(".") else NAME_SEP
+        body += part
+    tail = "" if tokens[-1].endswith(".") else WORD_END
+    return WORD_START + body + tail
+
+
+def any_of(regexes: Iterable[str]) -> str:
+    """One regex matching any of ``regexes``."""
+    return "|".join(f"(?:{r})" for r in regexes)
+
+
+def as_text_array(texts: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A pyarrow string array from a list or an arrow array (large strings cast down)."""
+    if isinstance(texts, (pa.Array, pa.ChunkedArray)):
+        if pa.types.is_large_string(texts.type) or pa.types.is_string_view(texts.type):
+            return texts.cast(pa.string())
+        return texts
+    return pa.array(list(texts), type=pa.string())
+
+
+def match_mask(texts: pa.Array | pa.ChunkedArray, regex: str) -> np.ndarray:
+    """Boolean numpy mask: does ``regex`` occur in each text (case-insensitive, null -> False)."""
+    if not regex:
+        return np.zeros(len(texts), dtype=bool)
+    mask = pc.match_substring_regex(texts, regex, ignore_case=True)
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
