@@ -1,26 +1,21 @@
--- PLACEHOLDER written by the dbt/marts helper until the enrichment helper delivers int_events.
--- One event per (person or place entity, ISO week) mentioned by at least one post and one news item.
-with items as (
-    select * from {{ ref('int_event_items') }}
+-- One row per event: type, readable title, first and last appearance, main entities.
+with clusters as (
+    select * from {{ ref('int_event_clusters') }}
 ),
 
-texts as (
-    select * from {{ ref('int_texts') }}
-),
-
-final as (
+events as (
     select
-        items.event_id,
-        'mention' as event_type,
-        any_value(split_part(items.event_id, '@', 1)) || ' (week of ' || any_value(split_part(items.event_id, '@', 2))
-        || ')' as title,
-        min(texts.published_at) as started_at,
-        max(texts.published_at) as ended_at,
-        [any_value(split_part(items.event_id, '@', 1))] as main_entities
-    from items
-    inner join texts
-        on items.text_uid = texts.text_uid
-    group by items.event_id
+        event_id,
+        any_value(event_type) as event_type,
+        any_value(title) as title,
+        min(started_at) as started_at,
+        max(ended_at) as ended_at,
+        any_value(main_entities) as main_entities,
+        count(*) as n_texts,
+        count(*) filter (where kind = 'post') as n_posts,
+        count(*) filter (where kind = 'news') as n_news,
+    from clusters
+    group by event_id
 )
 
-select * from final
+select * from events

@@ -1,4 +1,6 @@
--- PLACEHOLDER written by the dbt/marts helper until the enrichment helper delivers int_texts.
+-- Every text the enrichment reads: social posts and news items in one shape.
+-- text_hash changes when a text is edited or re-fetched with new content, so the
+-- incremental enrichment models redo exactly those texts.
 with posts as (
     select
         post_uid as text_uid,
@@ -9,7 +11,7 @@ with posts as (
         published_at,
         cast(null as varchar) as title,
         post_text as body_text,
-        post_url as url
+        post_url as url,
     from {{ ref('stg_posts') }}
 ),
 
@@ -23,14 +25,21 @@ news as (
         published_at,
         title,
         coalesce(body, summary) as body_text,
-        canonical_url as url
+        canonical_url as url,
     from {{ ref('stg_news__items') }}
 ),
 
 unioned as (
     select * from posts
-    union all
+    union all by name
     select * from news
+),
+
+hashed as (
+    select
+        *,
+        md5(coalesce(title, '') || chr(10) || coalesce(body_text, '')) as text_hash,
+    from unioned
 )
 
-select * from unioned
+select * from hashed

@@ -1,34 +1,16 @@
--- PLACEHOLDER written by the dbt/marts helper until the enrichment helper delivers int_texts_themes.
--- A few inline keyword patterns; the real model reads the themes seed.
-with texts as (
+-- One row per text and theme (a text can have several; a sub-theme brings its parent).
+with tagged as (
     select
         text_uid,
-        lower(coalesce(title, '') || ' ' || coalesce(body_text, '')) as full_text
-    from {{ ref('int_texts') }}
+        theme_ids,
+    from {{ ref('int_texts_tagged') }}
 ),
 
-patterns as (
-    select * from (
-        values
-        ('official_diplomacy', 'reception|delegation|consultation|talks|meeting|приём|прием|делегац|консультац|переговор|встреч'),
-        ('security', 'nuclear|sanction|non-proliferation|ядерн|санкц|нераспростран'),
-        ('culture', 'concert|music|film|exhibition|концерт|музык|фильм|выставк'),
-        ('tradition_holidays', 'chuseok|new year|чхусок|праздник'),
-        ('commemoration', 'anniversary|revolution|годовщин|революц'),
-        ('sport', 'marathon|football|марафон|футбол'),
-        ('education', 'contest|student|school|конкурс|студент|школ'),
-        ('economy_trade', 'fair|trade|ярмарк|торгов'),
-        ('daily_life', 'food|paektu|пэкту|кухн')
-    ) as p (theme_id, pattern)
-),
-
-matched as (
+unnested as (
     select
-        texts.text_uid,
-        patterns.theme_id
-    from texts
-    inner join patterns
-        on regexp_matches(texts.full_text, patterns.pattern)
+        text_uid,
+        unnest(theme_ids) as theme_id,
+    from tagged
 )
 
-select * from matched
+select * from unnested

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 
 _PLATFORMS_EN = r"(?:facebook|twitter|telegram|vk|vkontakte|instagram|x)"
-_PLATFORMS_RU = (
-    r"(?:facebook|фейсбук\w*|twitter|твиттер\w*|telegram|телеграм\w*|вконтакте|vk|instagram|инстаграм\w*)"
-)
+_PLATFORMS_RU = r"(?:facebook|фейсбук\w*|twitter|твиттер\w*|telegram|телеграм\w*|вконтакте|vk|instagram|инстаграм\w*)"
 
 _PATTERNS = [
     # "said on its Facebook page", "wrote on Twitter", "posted on its Telegram channel"
@@ -24,8 +22,9 @@ _PATTERNS = [
     ),
     # "the embassy's Facebook page", "the embassy's Telegram channel", "embassy's Twitter account"
     re.compile(
-        r"\b(?:embassy|mission|ambassador|consulate)(?:'s|’s)?\s+(?:official\s+)?" + _PLATFORMS_EN +
-        r"\s+(?:page|account|channel|feed|post)",
+        r"\b(?:embassy|mission|ambassador|consulate)(?:'s|’s)?\s+(?:official\s+)?"
+        + _PLATFORMS_EN
+        + r"\s+(?:page|account|channel|feed|post)",
         re.IGNORECASE,
     ),
     # "in a Facebook post", "in a tweet", "according to a post on the embassy's page"

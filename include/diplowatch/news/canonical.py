@@ -45,13 +45,19 @@ _TRACKING_PARAMS = frozenset(
         "utm",
     }
 )
+# Site-specific tracking parameters (key: canonical host).
+_SITE_TRACKING: dict[str, frozenset[str]] = {
+    "ria.ru": frozenset({"in"}),
+    "tass.ru": frozenset({"in"}),
+    "rg.ru": frozenset({"from"}),
+}
 _TRACKING_PREFIXES = ("utm_", "ga_", "pk_", "mtm_", "at_", "hmb_", "vero_")
 _AMP_PATH = re.compile(r"(?:/amp|/amp\.html|\.amp)$", re.IGNORECASE)
 
 
-def _is_tracking(name: str) -> bool:
+def _is_tracking(name: str, host: str = "") -> bool:
     low = name.lower()
-    return low in _TRACKING_PARAMS or low.startswith(_TRACKING_PREFIXES)
+    return low in _TRACKING_PARAMS or low.startswith(_TRACKING_PREFIXES) or low in _SITE_TRACKING.get(host, ())
 
 
 def canonical_host(host: str) -> str:
@@ -88,8 +94,8 @@ def canonical_url(url: str) -> str:
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~")
     path = re.sub(r"/{2,}", "/", path)
-    path = _AMP_PATH.sub("", path).rstrip("/") or "/"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    path = _AMP_PATH.sub("", path.rstrip("/")).rstrip("/") or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, host))
     return urlunsplit(("https", netloc, path, urlencode(query), ""))
 
 

@@ -1,8 +1,13 @@
 """Group syndicated copies: one story under several URLs (agency → mirrors → aggregators).
 
-Two items belong to one story when their normalised titles are similar
-(rapidfuzz ``token_set_ratio`` ≥ ``threshold``) and they were published within
-``window`` of each other. Groups are closed transitively (union-find), and a
+Two items belong to one story when they were published within ``window`` of
+each other and their normalised titles (outlet tags like "- Reuters UK"
+removed) are near-identical: rapidfuzz ``token_sort_ratio`` ≥ ``threshold``,
+or one title contains the other (``token_set_ratio`` ≥ 95) and the shorter has
+at least ``min_subset_tokens`` words, so that a short generic headline
+("Russian State Duma Delegation Arrives") is not merged into a longer one
+about the same event by another outlet: that is event clustering, not
+syndication. Groups are closed transitively (union-find), and a
 story is named by the earliest item's uid, so the id is stable as long as that
 item is present. Exact duplicates (same ``item_uid``) are one item already.
 """
@@ -37,10 +42,18 @@ def _find(parent: dict[str, str], x: str) -> str:
     return x
 
 
+def similar_titles(a: str, b: str, *, threshold: float = 90.0, min_subset_tokens: int = 8) -> bool:
+    """Near-identical title keys (see the module docstring)."""
+    if fuzz.token_sort_ratio(a, b) >= threshold:
+        return True
+    shorter = min(len(a.split()), len(b.split()))
+    return shorter >= min_subset_tokens and fuzz.token_set_ratio(a, b) >= 95.0
+
+
 def group_syndicated(
     items: Iterable[Mapping[str, Any]],
     *,
-    threshold: float = 88.0,
+    threshold: float = 90.0,
     window: timedelta = timedelta(days=1),
     min_title_chars: int = 25,
 ) -> dict[str, str]:
@@ -69,7 +82,7 @@ def group_syndicated(
                 break
             if len(key_j) < min_title_chars:
                 continue
-            if fuzz.token_set_ratio(key_i, key_j) >= threshold:
+            if similar_titles(key_i, key_j, threshold=threshold):
                 a, b = _find(parent, uid_i), _find(parent, uid_j)
                 if a != b:
                     # the earliest item stays the root, so the story id is its first appearance

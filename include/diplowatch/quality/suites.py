@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,12 +137,24 @@ def substitute(value: Any, params: dict[str, Any], where: str) -> Any:
     return value
 
 
+_REF = re.compile(r"\bref\((\w+)\)")
+
+
+def qualify_refs(query: str, qualified: dict[str, str]) -> str:
+    """Replace ``ref(table)`` in a SQL query by the table's qualified name in the database."""
+    return _REF.sub(lambda m: qualified.get(m.group(1), m.group(1)), query)
+
+
 def resolve(
-    suite: SuiteSpec, columns: dict[str, set[str]], params: dict[str, Any]
+    suite: SuiteSpec,
+    columns: dict[str, set[str]],
+    params: dict[str, Any],
+    qualified: dict[str, str] | None = None,
 ) -> tuple[list[ExpectationSpec], list[str]]:
     """The expectations of a suite that can run on the tables present, with parameters filled in.
 
-    ``columns`` maps every present table to its columns. Returns (runnable, skipped messages).
+    ``columns`` maps every present table to its columns; ``qualified`` maps a table to the name
+    that ``ref(table)`` in an SQL expectation becomes. Returns (runnable, skipped messages).
     """
     merged = {**suite.params, **params}
     runnable: list[ExpectationSpec] = []
@@ -155,5 +168,8 @@ def resolve(
             skipped.append(f"{suite.name}: {spec.name} skipped, missing {what}")
             continue
         where = f"{suite.source}: {spec.name}"
-        runnable.append(ExpectationSpec(type=spec.type, kwargs=substitute(spec.kwargs, merged, where), meta=spec.meta))
+        kwargs = substitute(spec.kwargs, merged, where)
+        if isinstance(kwargs.get("unexpected_rows_query"), str):
+            kwargs["unexpected_rows_query"] = qualify_refs(kwargs["unexpected_rows_query"], qualified or {})
+        runnable.append(ExpectationSpec(type=spec.type, kwargs=kwargs, meta=spec.meta))
     return runnable, skipped

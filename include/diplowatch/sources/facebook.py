@@ -32,6 +32,7 @@ from diplowatch.sources.ratelimits import (
     ApiError,
     Parsed,
     ParseError,
+    ScrubbingRawWriter,
     graph_rate_limit_wait,
     load_json,
     note_rate_limited,
@@ -191,9 +192,7 @@ def _post_records(post: dict[str, Any], account: str, mission_id: str | None, ob
     return out
 
 
-def parse_dyi_posts(
-    body: bytes, handle: str, mission_id: str | None = None, raw_ref: str | None = None
-) -> Parsed:
+def parse_dyi_posts(body: bytes, handle: str, mission_id: str | None = None, raw_ref: str | None = None) -> Parsed:
     """Posts from a DYI ``your_posts_1.json`` / ``profile_posts_1.json`` list (mojibake repaired, no counts)."""
     try:
         doc = json.loads(body)
@@ -259,7 +258,9 @@ def make_client(ctx: RunContext, account: Account, **kwargs: Any) -> HttpClient:
     token = ctx.secrets.get(account.conn_id or "")
     if not token:
         raise FetchError(f"facebook:{account.handle}: no page token for connection {account.conn_id!r}")
-    return HttpClient(secrets=[token], raw=ctx.raw, rate_limit_wait=graph_rate_limit_wait, **kwargs)
+    return HttpClient(
+        secrets=[token], raw=ScrubbingRawWriter(ctx.raw, [token]), rate_limit_wait=graph_rate_limit_wait, **kwargs
+    )
 
 
 def _extract_live(ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch) -> None:

@@ -271,9 +271,7 @@ def last_seen(query_name: str, root: Path | None = None) -> datetime | None:
 # ---------------------------------------------------------------- extract
 
 
-def _add_page(
-    batch: Batch, page: RawPage, found: list[dict[str, Any]], query: NewsQuery, *, offline_run: bool
-) -> None:
+def _add_page(batch: Batch, page: RawPage, found: list[dict[str, Any]], query: NewsQuery, *, offline_run: bool) -> None:
     for n, article in enumerate(found):
         try:
             item = to_item(article, query, page.raw_ref)
@@ -328,10 +326,7 @@ def extract(
     batch = ctx.new_batch()
     if ctx.sample_dir is not None:
         return _extract_offline(ctx, news, batch)
-    own_client = client is None
     client = client or HttpClient(timeout=60.0, attempts=4, backoff=MIN_INTERVAL, raw=ctx.raw)
-    if own_client:
-        client.raw = ctx.raw
     pacer = Pacer(min_interval=min_interval)
     base_url = ctx.base_urls.get("gdelt", GDELT_DOC_URL)
     for query in news.gdelt_queries:

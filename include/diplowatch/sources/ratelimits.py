@@ -17,6 +17,7 @@ so that the same parse code runs online and offline.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterator
@@ -104,10 +105,8 @@ def _graph_usage_wait(resp: requests.Response) -> float | None:
             entries.append(usage)
         for entry in entries:
             if isinstance(entry, dict) and "estimated_time_to_regain_access" in entry:
-                try:
+                with contextlib.suppress(TypeError, ValueError):
                     waits.append(float(entry["estimated_time_to_regain_access"]) * 60)
-                except (TypeError, ValueError):
-                    pass
     return max(waits) if waits else None
 
 
@@ -151,6 +150,31 @@ class VkRateLimitWait:
         if code in VK_DAILY_LIMIT_CODES:
             raise RateLimited(f"VK API error {code}: {msg} (quota for the day is used up)")
         raise ApiError(f"VK API error {code}: {msg}", code=code)
+
+
+# --- Raw zone without tokens ----------------------------------------------------------------------
+
+
+class ScrubbingRawWriter:
+    """Wraps the run's RawWriter: tokens are removed from the stored URL *and body* (Graph's ``paging.next``
+    embeds the access token in the JSON). The page handed back keeps the original body, so paging still works.
+    """
+
+    def __init__(self, raw: RawWriter, secrets: list[str]) -> None:
+        self.raw = raw
+        self.secrets = [s for s in secrets if s]
+
+    def _scrub(self, data: bytes) -> bytes:
+        for secret in self.secrets:
+            data = data.replace(secret.encode(), b"***")
+        return data
+
+    def write(self, page: RawPage) -> RawPage:
+        url = page.url
+        for secret in self.secrets:
+            url = url.replace(secret, "***")
+        stored = self.raw.write(RawPage(url, self._scrub(page.body), page.status, page.headers, page.fetched_at))
+        return RawPage(page.url, page.body, page.status, page.headers, stored.fetched_at, stored.raw_ref)
 
 
 # --- Budget notices --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import html as htmllib
 import json
 import logging
 import os
@@ -33,7 +34,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import feedparser
 from defusedxml import DefusedXmlException
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from diplowatch import paths
 from diplowatch.config import Feed, News
@@ -138,16 +139,16 @@ def check_feed_bytes(body: bytes, content_type: str = "", *, max_bytes: int = MA
 
 
 def html_to_text(html: str | None) -> str | None:
-    """Visible text of an HTML fragment, whitespace collapsed; None when empty."""
+    """Visible text of an HTML fragment (tags dropped, entities decoded), whitespace collapsed; None when empty."""
     if not html:
         return None
     if "<" in html:
         tree = HTMLParser(html)
         for node in tree.css("script, style"):
             node.decompose()
-        html = tree.text(separator=" ") if tree.body is not None else tree.root.text(separator=" ")
-    text = _WS.sub(" ", html).strip()
-    return text or None
+        html = tree.body.text(separator=" ") if tree.body is not None else tree.root.text(separator=" ")
+        return normalise_title(html)  # the separator leaves "word ." at inline tags: same fix as GDELT titles
+    return _WS.sub(" ", htmllib.unescape(html)).strip() or None
 
 
 def _utc(struct: time.struct_time | None) -> datetime | None:
@@ -213,7 +214,9 @@ def _item(
     canon = canonical_url(link)
     published = _utc(entry.get("published_parsed")) or _utc(entry.get("updated_parsed"))
     if published is None:
-        raise ValueError(f"no readable date (pubDate/published/updated: {entry.get('published') or entry.get('updated')!r})")
+        raise ValueError(
+            f"no readable date (pubDate/published/updated: {entry.get('published') or entry.get('updated')!r})"
+        )
     content = entry.get("content") or []
     body = html_to_text(content[0].get("value")) if content else None
     return {
@@ -278,13 +281,17 @@ def _validators_of(page: RawPage) -> dict[str, str]:
 # ---------------------------------------------------------------- extract
 
 
-def _add_parsed(ctx: RunContext, batch: Batch, page: RawPage, feed: Feed, news: News, client: HttpClient | None) -> bool:
+def _add_parsed(
+    ctx: RunContext, batch: Batch, page: RawPage, feed: Feed, news: News, client: HttpClient | None
+) -> bool:
     """Parse one page into the batch; False when the document was refused."""
     try:
         parsed = parse_feed(page, feed)
     except FeedRejected as exc:
         log.warning("feed %s (%s) refused: %s", feed.name, page.url, exc)
-        batch.reject(ENTITY, f"feed {feed.name}: {exc}", raw_ref=page.raw_ref, excerpt=page.body[:200].decode("utf-8", "replace"))
+        batch.reject(
+            ENTITY, f"feed {feed.name}: {exc}", raw_ref=page.raw_ref, excerpt=page.body[:200].decode("utf-8", "replace")
+        )
         return False
     for reason, excerpt in parsed.rejects:
         batch.reject(ENTITY, reason, raw_ref=page.raw_ref, excerpt=excerpt)

@@ -509,14 +509,17 @@ def _pick_chat(doc: dict[str, Any], where: str, chat_name: str | None) -> dict[s
 
 def _load_export(data: bytes, where: str) -> dict[str, Any]:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExportError(f"{where}: not UTF-8 at byte {exc.start}: expected a Telegram Desktop result.json") from None
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = "truncated" if exc.pos >= len(data.rstrip()) - 1 else "invalid"
+        stripped = text.rstrip()
+        hint = "truncated" if not stripped.endswith(("}", "]")) or exc.pos >= len(stripped) - 1 else "invalid"
         raise ExportError(
             f"{where}: not valid JSON ({hint} file?): {exc.msg} at line {exc.lineno} column {exc.colno} "
-            f"(byte {exc.pos} of {len(data)})"
+            f"(character {exc.pos} of {len(text)})"
         ) from None
     if not isinstance(doc, dict):
         raise ExportError(f"{where}: expected a JSON object at the top level, found {type(doc).__name__}")
@@ -672,7 +675,10 @@ class _Collector:
         kept: set[str] = set()
         for post in parsed.posts:
             if keep_post is None or keep_post(post):
-                self.posts[post["post_uid"]] = {**post, "mission_id": self.mission_id}
+                # A later read wins, but does not blank what an earlier one knew (the export's edited_at).
+                known = self.posts.get(post["post_uid"], {})
+                fresh = {k: v for k, v in post.items() if v is not None}
+                self.posts[post["post_uid"]] = {**known, **fresh, "mission_id": self.mission_id}
                 kept.add(post["post_uid"])
         self.metrics.extend(m for m in parsed.post_metrics if m["post_uid"] in kept)
         if parsed.account is not None:
@@ -716,7 +722,9 @@ def _extract_live(ctx: RunContext, channel: str, out: _Collector) -> None:
     base_url = ctx.base_urls.get(PLATFORM, DEFAULT_BASE_URL)
     pages = 0
     try:
-        for page in fetch_channel(client, channel, base_url, after_id, ctx.max_pages, until=since if after_id else None):
+        for page in fetch_channel(
+            client, channel, base_url, after_id, ctx.max_pages, until=since if after_id else None
+        ):
             parsed = _parse_or_reject(page, channel, out)
             if parsed is not None:
                 out.take(parsed, keep_post=keep, with_account_metrics=pages == 0)
@@ -739,7 +747,7 @@ def _ts(value: str) -> datetime:
 
 
 def _extract_offline(ctx: RunContext, channel: str, out: _Collector) -> None:
-    """Replay the bundled captures (web pages, then nothing else) and the desktop export through the parsers."""
+    """Replay the desktop export, then the web captures oldest first (later reads win), through the parsers."""
     root = _sample_root(Path(ctx.sample_dir))  # type: ignore[arg-type]
     manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     if str(manifest.get("channel", "")).lower() != channel:

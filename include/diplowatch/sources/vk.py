@@ -27,6 +27,7 @@ from diplowatch.sources.ratelimits import (
     ApiError,
     Parsed,
     ParseError,
+    ScrubbingRawWriter,
     VkRateLimitWait,
     load_json,
     note_rate_limited,
@@ -55,7 +56,9 @@ def _response(page: RawPage, what: str) -> Any:
     doc = load_json(page, what)
     if isinstance(doc, dict) and isinstance(doc.get("error"), dict):
         err = doc["error"]
-        raise ApiError(f"{what}: VK API error {err.get('error_code')}: {err.get('error_msg', '')}", err.get("error_code"))
+        raise ApiError(
+            f"{what}: VK API error {err.get('error_code')}: {err.get('error_msg', '')}", err.get("error_code")
+        )
     if not isinstance(doc, dict) or "response" not in doc:
         got = sorted(doc)[:10] if isinstance(doc, dict) else type(doc).__name__
         raise ParseError(f"{what}: expected {{'response': …}} from a VK method, got {got}")
@@ -202,7 +205,7 @@ def make_client(ctx: RunContext, account: Account, **kwargs: Any) -> HttpClient:
     if not token:
         raise FetchError(f"vk:{account.handle}: no service token for connection {account.conn_id!r}")
     kwargs.setdefault("rate_limit_wait", VkRateLimitWait())
-    return HttpClient(secrets=[token], raw=ctx.raw, **kwargs)
+    return HttpClient(secrets=[token], raw=ScrubbingRawWriter(ctx.raw, [token]), **kwargs)
 
 
 def _call(client: HttpClient, base: str, method: str, token: str, **params: Any) -> RawPage:

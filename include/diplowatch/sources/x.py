@@ -35,6 +35,7 @@ from diplowatch.sources.ratelimits import (
     ApiError,
     Parsed,
     ParseError,
+    ScrubbingRawWriter,
     load_json,
     note_rate_limited,
     replay_pages,
@@ -325,7 +326,12 @@ def make_client(ctx: RunContext, account: Account, **kwargs: Any) -> HttpClient:
             f"x:{account.handle}: no bearer token for connection {account.conn_id!r} "
             "(Airflow Connection or DIPLOWATCH_TOKEN_<CONN_ID>)"
         )
-    return HttpClient(headers={"Authorization": f"Bearer {token}"}, secrets=[token], raw=ctx.raw, **kwargs)
+    return HttpClient(
+        headers={"Authorization": f"Bearer {token}"},
+        secrets=[token],
+        raw=ScrubbingRawWriter(ctx.raw, [token]),
+        **kwargs,
+    )
 
 
 def fetch_user(client: HttpClient, base: str, username: str) -> RawPage:

@@ -29,9 +29,9 @@ renamed as (
 deduped as (
     select * from renamed
     qualify row_number() over (
-        partition by item_uid
-        order by fetched_at desc, run_id desc
-    ) = 1
+            partition by item_uid
+            order by fetched_at desc, run_id desc
+        ) = 1
 )
 
 select * from deduped

@@ -1,0 +1,69 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['post_uid', 'metric_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+-- One row per post and day: the day's last snapshot. Incremental: only the (post, day) pairs
+-- that received snapshots fetched since the last build are recomputed.
+
+with snapshots as (
+    select * from {{ ref('fct_post_metrics') }}
+),
+
+{% if is_incremental() %}
+    changed as (
+        select distinct
+            post_uid,
+            observed_date
+        from snapshots
+        where fetched_at >= (
+            select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
+            from {{ this }} as existing
+        )
+    ),
+
+    scoped as (
+        select snapshots.*
+        from snapshots
+        semi join changed
+            on snapshots.post_uid = changed.post_uid
+                and snapshots.observed_date = changed.observed_date
+    ),
+{% else %}
+    scoped as (
+        select * from snapshots
+    ),
+{% endif %}
+
+last_of_day as (
+    select
+        *,
+        count(*) over (partition by post_uid, observed_date) as n_snapshots,
+        max(fetched_at) over (partition by post_uid, observed_date) as last_fetched_at
+    from scoped
+    qualify row_number() over (partition by post_uid, observed_date order by observed_at desc) = 1
+),
+
+final as (
+    select
+        post_uid,
+        observed_date as metric_date,
+        platform,
+        account_uid,
+        observed_at,
+        likes,
+        reactions_total,
+        shares,
+        comments,
+        views,
+        engagement,
+        n_snapshots,
+        last_fetched_at as fetched_at
+    from last_of_day
+)
+
+select * from final

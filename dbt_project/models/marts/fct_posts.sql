@@ -1,0 +1,203 @@
+-- One row per post: latest metrics, engagement normalised by followers at posting time,
+-- metrics at fixed ages (24 h, 7 days) where snapshots allow, and the enrichment of its text.
+
+with posts as (
+    select * from {{ ref('stg_posts') }}
+),
+
+metrics as (
+    select * from {{ ref('fct_post_metrics') }}
+),
+
+followers as (
+    select
+        account_uid,
+        observed_at,
+        followers
+    from {{ ref('stg_account_metrics') }}
+    where followers is not null
+),
+
+watchlist_accounts as (
+    select * from {{ ref('mission_accounts') }}
+),
+
+latest_metrics as (
+    select
+        post_uid,
+        observed_at,
+        likes,
+        reactions_total,
+        shares,
+        comments,
+        views,
+        engagement,
+        count(*) over (partition by post_uid) as n_snapshots,
+        min(observed_at) over (partition by post_uid) as first_observed_at
+    from metrics
+    qualify row_number() over (partition by post_uid order by observed_at desc) = 1
+),
+
+followers_before as (
+    select
+        posts.post_uid,
+        followers.followers,
+        followers.observed_at
+    from posts
+    asof inner join followers
+        on posts.account_uid = followers.account_uid
+            and posts.published_at >= followers.observed_at
+),
+
+followers_after as (
+    select
+        posts.post_uid,
+        followers.followers,
+        followers.observed_at
+    from posts
+    asof inner join followers
+        on posts.account_uid = followers.account_uid
+            and posts.published_at <= followers.observed_at
+),
+
+ages as (
+    select
+        '24h' as age,
+        24 as age_hours,
+        {{ var('metrics_age_24h_tolerance_hours') }} as tolerance_hours
+    union all
+    select
+        '7d' as age,
+        168 as age_hours,
+        {{ var('metrics_age_7d_tolerance_hours') }} as tolerance_hours
+),
+
+at_age as (
+    select
+        posts.post_uid,
+        ages.age,
+        metrics.observed_at,
+        metrics.views,
+        metrics.engagement
+    from posts
+    cross join ages
+    inner join metrics
+        on posts.post_uid = metrics.post_uid
+            and abs(
+                date_diff('second', posts.published_at + to_hours(ages.age_hours), metrics.observed_at)
+            ) <= ages.tolerance_hours * 3600
+    qualify row_number() over (
+            partition by posts.post_uid, ages.age
+            order by
+                abs(date_diff('second', posts.published_at + to_hours(ages.age_hours), metrics.observed_at)),
+                metrics.observed_at
+        ) = 1
+),
+
+languages as (
+    select * from {{ ref('int_texts_languages') }}
+),
+
+themes as (
+    select
+        text_uid,
+        list_sort(list(distinct theme_id)) as themes
+    from {{ ref('int_texts_themes') }}
+    group by text_uid
+),
+
+registers as (
+    select * from {{ ref('int_texts_register') }}
+),
+
+entities as (
+    select
+        text_uid,
+        list_sort(list(distinct entity_id)) as entity_ids,
+        list_sort(list(distinct canonical_name)) as entities
+    from {{ ref('int_texts_entities') }}
+    group by text_uid
+),
+
+content_groups as (
+    select * from {{ ref('int_posts_content_groups') }}
+),
+
+final as (
+    select
+        posts.post_uid,
+        posts.platform,
+        posts.account_uid,
+        coalesce(posts.mission_id, watchlist_accounts.mission_id) as mission_id,
+        posts.native_id,
+        posts.published_at,
+        cast(posts.published_at as date) as published_date,
+        cast(date_trunc('month', posts.published_at) as date) as published_month,
+        posts.post_url,
+        posts.post_text,
+        posts.media_count,
+        content_groups.content_group,
+        posts.reply_to is not null as is_reply,
+        posts.forwarded_from is not null or posts.repost_of is not null as is_share,
+        posts.source_format,
+        latest_metrics.observed_at as metrics_observed_at,
+        coalesce(latest_metrics.n_snapshots, 0) as n_metric_snapshots,
+        latest_metrics.likes,
+        latest_metrics.reactions_total,
+        latest_metrics.shares,
+        latest_metrics.comments,
+        latest_metrics.views,
+        latest_metrics.engagement,
+        coalesce(followers_before.followers, followers_after.followers) as followers_at_posting,
+        coalesce(followers_before.observed_at, followers_after.observed_at) as followers_observed_at,
+        round(
+            1000.0 * latest_metrics.engagement
+            / nullif(coalesce(followers_before.followers, followers_after.followers), 0),
+            4
+        ) as engagement_per_1k_followers,
+        at_24h.engagement as engagement_24h,
+        at_24h.views as views_24h,
+        at_24h.observed_at as metrics_24h_observed_at,
+        at_7d.engagement as engagement_7d,
+        at_7d.views as views_7d,
+        at_7d.observed_at as metrics_7d_observed_at,
+        round(
+            1000.0 * at_24h.engagement / nullif(coalesce(followers_before.followers, followers_after.followers), 0),
+            4
+        ) as engagement_24h_per_1k_followers,
+        coalesce(languages.languages, []::varchar[]) as languages,
+        coalesce(languages.primary_language, 'und') as primary_language,
+        coalesce(languages.is_bilingual, false) as is_bilingual,
+        coalesce(themes.themes, []::varchar[]) as themes,
+        coalesce(registers.register, 'none') as register,
+        coalesce(entities.entity_ids, []::varchar[]) as entity_ids,
+        coalesce(entities.entities, []::varchar[]) as entities,
+        posts.fetched_at
+    from posts
+    left join watchlist_accounts
+        on lower(posts.account_uid) = lower(watchlist_accounts.account_uid)
+    left join latest_metrics
+        on posts.post_uid = latest_metrics.post_uid
+    left join followers_before
+        on posts.post_uid = followers_before.post_uid
+    left join followers_after
+        on posts.post_uid = followers_after.post_uid
+    left join at_age as at_24h
+        on posts.post_uid = at_24h.post_uid
+            and at_24h.age = '24h'
+    left join at_age as at_7d
+        on posts.post_uid = at_7d.post_uid
+            and at_7d.age = '7d'
+    left join languages
+        on posts.post_uid = languages.text_uid
+    left join themes
+        on posts.post_uid = themes.text_uid
+    left join registers
+        on posts.post_uid = registers.text_uid
+    left join entities
+        on posts.post_uid = entities.text_uid
+    left join content_groups
+        on posts.post_uid = content_groups.post_uid
+)
+
+select * from final

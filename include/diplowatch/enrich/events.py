@@ -1,0 +1,163 @@
+"""Posts and news items about the same happening, clustered into events.
+
+Two texts join one event when they have the same event type (from their themes,
+``themes.csv`` column ``event_type``), share an *event key* entity (a person, place
+or organisation with ``event_key`` true in ``entities.csv``) and fall within
+:data:`WINDOW` of the first text that opened that (type, entity) thread. Links are
+transitive (union-find). A text with an event type but no key entity is an event
+of its own; a text without an event type belongs to no event.
+
+Cost: one sort and one pass, O(n log n), with a dict of open threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+WINDOW = timedelta(days=3)
+TITLE_MAX = 110
+
+EVENT_TYPE_LABELS = {
+    "diplomatic": "Diplomatic meeting",
+    "visit": "Visit",
+    "reception": "Reception",
+    "conference": "Conference",
+    "cultural": "Cultural event",
+    "sport": "Sports event",
+    "commemoration": "Commemoration",
+    "holiday": "Holiday",
+    "trade": "Trade event",
+    "education": "Education event",
+    "humanitarian": "Humanitarian action",
+    "security": "Security development",
+    "statement": "Statement",
+}
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """What clustering needs of one text."""
+
+    text_uid: str
+    kind: str
+    published_at: datetime
+    event_type: str | None
+    entity_ids: Sequence[str] = ()
+    title: str | None = None
+    body_text: str | None = None
+
+
+@dataclass
+class EventItem:
+    """One text's membership of an event, with the event's attributes."""
+
+    event_id: str
+    text_uid: str
+    kind: str
+    event_type: str
+    title: str
+    started_at: datetime
+    ended_at: datetime
+    main_entities: list[str] = field(default_factory=list)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _first_sentence(text: str | None) -> str | None:
+    if not text:
+        return None
+    line = next((ln.strip() for ln in text.splitlines() if len(ln.strip()) > 15), text.strip())
+    sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0].strip()
+    if len(sentence) > TITLE_MAX:
+        sentence = sentence[:TITLE_MAX].rsplit(" ", 1)[0] + "…"
+    return sentence or None
+
+
+def event_title(event_type: str, members: Sequence[EventInput], names: Sequence[str]) -> str:
+    """A readable title: the earliest news headline, else the first sentence of the earliest post,
+    else '<Type>: <main entities>'."""
+    ordered = sorted(members, key=lambda m: (m.published_at, m.text_uid))
+    news = [m.title for m in ordered if m.kind == "news" and m.title]
+    if news:
+        return news[0]
+    for m in ordered:
+        s = _first_sentence(m.title) or _first_sentence(m.body_text)
+        if s:
+            return s
+    label = EVENT_TYPE_LABELS.get(event_type, event_type.replace("_", " ").capitalize())
+    return f"{label}: {', '.join(names[:3])}" if names else label
+
+
+def cluster_events(
+    items: Sequence[EventInput],
+    key_entities: set[str] | frozenset[str],
+    entity_names: dict[str, str] | None = None,
+    window: timedelta = WINDOW,
+) -> list[EventItem]:
+    """Cluster texts into events; one :class:`EventItem` per text that belongs to an event."""
+    names = entity_names or {}
+    order = sorted(
+        (i for i, it in enumerate(items) if it.event_type),
+        key=lambda i: (items[i].published_at, items[i].text_uid),
+    )
+    uf = _UnionFind(len(items))
+    open_threads: dict[tuple[str, str], tuple[int, datetime]] = {}
+    for i in order:
+        it = items[i]
+        for ent in it.entity_ids:
+            if ent not in key_entities:
+                continue
+            key = (it.event_type, ent)
+            opened = open_threads.get(key)
+            if opened and it.published_at - opened[1] <= window:
+                uf.union(i, opened[0])
+            else:
+                open_threads[key] = (i, it.published_at)
+    clusters: dict[int, list[int]] = {}
+    for i in order:
+        clusters.setdefault(uf.find(i), []).append(i)
+    return [item for members in clusters.values() for item in _event(items, members, key_entities, names)]
+
+
+def _event(
+    items: Sequence[EventInput], members: list[int], key_entities: set[str] | frozenset[str], names: dict[str, str]
+) -> list[EventItem]:
+    its = [items[i] for i in members]
+    first = min(its, key=lambda m: (m.published_at, m.text_uid))
+    etype = first.event_type or "event"
+    counts = Counter(e for m in its for e in dict.fromkeys(m.entity_ids))
+    ranked = sorted(counts, key=lambda e: (-counts[e], e not in key_entities, names.get(e, e)))
+    main = [names.get(e, e) for e in ranked[:3]]
+    event_id = "ev_" + hashlib.md5(f"{etype}|{first.text_uid}".encode()).hexdigest()[:16]
+    title = event_title(etype, its, main)
+    started = min(m.published_at for m in its)
+    ended = max(m.published_at for m in its)
+    return [EventItem(event_id, m.text_uid, m.kind, etype, title, started, ended, main) for m in its]
+
+
+def pairs_of(assignments: dict[str, str | None]) -> set[frozenset[str]]:
+    """Unordered pairs of ids that share a (non-empty) cluster key: the unit of pairwise scores."""
+    groups: dict[str, list[str]] = {}
+    for uid, key in assignments.items():
+        if key:
+            groups.setdefault(key, []).append(uid)
+    return {frozenset((a, b)) for ids in groups.values() for k, a in enumerate(ids) for b in ids[k + 1 :]}

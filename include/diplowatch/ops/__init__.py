@@ -1,0 +1,1 @@
+"""Running diplowatch for real: a project-local Airflow (``make ui``), failure callbacks, compose helpers."""

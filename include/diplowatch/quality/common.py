@@ -1,0 +1,81 @@
+"""Steps shared by the two checkpoints: prepare suites, run them, keep history, return the outcome."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from diplowatch.quality import gxrun
+from diplowatch.quality.history import write_history
+from diplowatch.quality.outcome import CheckpointOutcome
+from diplowatch.quality.suites import SuiteSpec, load_suites, resolve
+
+log = logging.getLogger(__name__)
+
+
+def table_columns(db_path: Path) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Columns of every table and view in a DuckDB file, and each table's qualified name.
+
+    A table in ``main`` wins over one of the same name in another schema.
+    """
+    sql = """
+        select table_schema, table_name, column_name
+        from information_schema.columns
+        where table_catalog = current_database()
+        order by table_schema = 'main' desc, table_schema, table_name
+    """
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(sql).fetchall()
+    columns: dict[str, set[str]] = {}
+    qualified: dict[str, str] = {}
+    for schema, table, column in rows:
+        if qualified.setdefault(table, f'"{schema}"."{table}"') != f'"{schema}"."{table}"':
+            continue
+        columns.setdefault(table, set()).add(column)
+    return columns, qualified
+
+
+def schema_of(qualified: str) -> str:
+    return qualified.split(".")[0].strip('"')
+
+
+def run_checkpoint(
+    *,
+    checkpoint: str,
+    run_id: str,
+    db_path: Path,
+    home: Path,
+    params: dict[str, Any],
+    suites: list[SuiteSpec] | None = None,
+    skipped: list[str] | None = None,
+    lock: bool = True,
+) -> CheckpointOutcome:
+    """Validate the tables of ``db_path`` with the checkpoint's suites; record history and Data Docs."""
+    suites = suites if suites is not None else load_suites(checkpoint)
+    skipped = list(skipped or [])
+    columns, qualified = table_columns(db_path)
+    prepared: list[gxrun.PreparedSuite] = []
+    for suite in suites:
+        if suite.table not in columns:
+            skipped.append(f"{suite.name}: table {suite.table} not found, suite skipped")
+            continue
+        runnable, skipped_here = resolve(suite, columns, params, qualified)
+        skipped.extend(skipped_here)
+        if runnable:
+            prepared.append(gxrun.PreparedSuite(spec=suite, expectations=runnable, schema=schema_of(qualified[suite.table])))
+    for message in skipped:
+        log.warning("%s", message)
+    outcome = CheckpointOutcome(checkpoint=checkpoint, run_id=run_id, skipped=skipped)
+    with gxrun.context_lock(home) if lock else contextlib.nullcontext():
+        if prepared:
+            outcome.results = gxrun.run_suites(home, checkpoint, db_path, prepared, run_id)
+        index = gxrun.ensure_docs(home)
+        outcome.docs_path = index if index.exists() else None
+        outcome.history_path = write_history(home, checkpoint, run_id, outcome.results, datetime.now(UTC))
+    log.info("%s", outcome.summary())
+    return outcome
