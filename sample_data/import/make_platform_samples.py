@@ -2,10 +2,11 @@
 
     .venv/bin/python sample_data/import/make_platform_samples.py
 
-The posts are written on the themes of the essay in ``shared/seed`` (content.json: 40 events of
-the Russian Embassy in the DPRK, 2017-09 to 2018-04, each in Russian and English) plus
-per-platform posts (photos of the week, retweets/reposts of the Foreign Ministry). The 40 events
-are cross-posted: the same text on X, Facebook and VK on the same day, within hours.
+40 posts are cross-posted: the same text on X, Facebook and VK 15/40/75 minutes after the
+same post of the Telegram sample (taken from ``sample_data/telegram/source/corpus_*.txt``, so
+re-run this script when that corpus changes; without it, from ``content.json``). Each platform
+adds its own posts (photos of the week, retweets/reposts of the Foreign Ministry). The labelled
+evaluation set (``labelled_posts.csv``) comes from ``content.json``, written on the essay's themes.
 Responses are in each API's real shape, captured three times (2017-12-01, 2018-05-01,
 2018-05-08) so that every post has at least two metric snapshots.
 """
@@ -29,7 +30,19 @@ CAPTURES = [
     datetime(2018, 5, 1, 9, tzinfo=UTC),
     datetime(2018, 5, 8, 9, tzinfo=UTC),
 ]
-PEOPLE = {"music", "food", "sport", "marathon", "language", "holiday", "travel", "trade", "culture", "education"}
+PEOPLE = {
+    "people",
+    "music",
+    "food",
+    "sport",
+    "marathon",
+    "language",
+    "holiday",
+    "travel",
+    "trade",
+    "culture",
+    "education",
+}
 PLACES = [
     ("на Моранбоне", "on Moranbong Hill"), ("на реке Тэдонган", "on the Taedong River"), ("в Кэсоне", "in Kaesong"),
     ("в Вонсане", "in Wonsan"), ("в горах Мёхянсан", "in the Myohyang Mountains"), ("в горах Кумгансан", "in the Kumgang Mountains"),
@@ -54,11 +67,47 @@ def iso(d: datetime) -> str:
     return d.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+TELEGRAM_CORPUS = sorted((ROOT / "telegram" / "source").glob("corpus_*.txt"))
+CROSS_POSTS = 40
+
+
 def load_events() -> list[dict]:
+    """content.json: our own 40 events, used for the labelled evaluation set."""
     events = json.loads((HERE / "content.json").read_text(encoding="utf-8"))
     for e in events:
         e["at"] = datetime.fromisoformat(e["d"].replace("Z", "+00:00"))
     return events
+
+
+def telegram_posts() -> list[dict]:
+    """Posts of the Telegram sample corpus (``=== <UTC time> | <group> | <media>``, RU, ``---``, EN)."""
+    posts: list[dict] = []
+    for path in TELEGRAM_CORPUS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            if line.startswith("=== "):
+                head = [h.strip() for h in line[4:].split("|")]
+                at = datetime.strptime(head[0], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+                posts.append({"at": at, "theme": head[1] if len(head) > 1 else "official", "lines": []})
+            elif posts:
+                posts[-1]["lines"].append(line)
+    out = []
+    for p in posts:
+        body = "\n".join(p.pop("lines")).strip()
+        ru, _, en = body.partition("\n---\n")
+        if ru.strip():
+            out.append({**p, "ru": ru.strip(), "en": en.strip() or None})
+    return out
+
+
+def cross_posted_events() -> list[dict]:
+    """The posts cross-posted to X, Facebook and VK: every n-th Telegram sample post when it exists."""
+    tg = [p for p in telegram_posts() if p["theme"] != "consular"]
+    if len(tg) < CROSS_POSTS:
+        return load_events()
+    step = len(tg) / CROSS_POSTS
+    return [tg[int(i * step)] for i in range(CROSS_POSTS)]
 
 
 def extra_posts(platform: str, rng: random.Random, n: int) -> list[dict]:
@@ -112,7 +161,7 @@ def posts_for(platform: str, seed: int) -> list[dict]:
     rng = random.Random(seed)
     shift = {"x": 15, "facebook": 40, "vk": 75}[platform]  # minutes after the first post of the day
     posts = []
-    for e in load_events():
+    for e in cross_posted_events():
         p = dict(e, at=e["at"] + timedelta(minutes=shift), cross=True)
         posts.append(p)
     posts += extra_posts(platform, rng, 24)

@@ -150,5 +150,5 @@ def test_source_that_returns_nothing_is_a_warning(runs, tmp_path):
     assert band and band[0].unexpected_count == 1, outcome.summary()
     # re-running the same run replaces its history file instead of adding rows
     again = run_landing_checkpoint("manual__nometrics", files, home=home)
-    n = duckdb.sql(f"select count(*) from read_parquet('{again.history_path.as_posix()}')").fetchone()[0]
+    n = duckdb.sql(f"select count(*) from read_parquet('{again.history_path.as_posix()}')").fetchall()[0][0]
     assert n == len(again.results)

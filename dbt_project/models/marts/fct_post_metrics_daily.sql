@@ -14,30 +14,27 @@ with snapshots as (
     select * from {{ ref('fct_post_metrics') }}
 ),
 
-{% if is_incremental() %}
-    changed as (
-        select distinct
-            post_uid,
-            observed_date
-        from snapshots
+-- (post, day) pairs to (re)compute: all of them on a full build, else those with new snapshots.
+changed as (
+    select distinct
+        post_uid,
+        observed_date
+    from snapshots
+    {% if is_incremental() %}
         where fetched_at >= (
             select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
             from {{ this }} as existing
         )
-    ),
+    {% endif %}
+),
 
-    scoped as (
-        select snapshots.*
-        from snapshots
-        semi join changed
-            on snapshots.post_uid = changed.post_uid
-                and snapshots.observed_date = changed.observed_date
-    ),
-{% else %}
-    scoped as (
-        select * from snapshots
-    ),
-{% endif %}
+scoped as (
+    select snapshots.*
+    from snapshots
+    semi join changed
+        on snapshots.post_uid = changed.post_uid
+            and snapshots.observed_date = changed.observed_date
+),
 
 last_of_day as (
     select

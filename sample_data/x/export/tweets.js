@@ -4,9 +4,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "989792516305847335"
+            "989008600888247335"
           ],
-          "editableUntil": "2018-04-27T09:35:00.000Z",
+          "editableUntil": "2018-04-25T05:40:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -19,7 +19,7 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/6305847335",
+            "url": "https://t.co/0888247335",
             "expanded_url": "https://t.me/rusembdprk/163",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -31,16 +31,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "134"
+        "306"
       ],
       "favorite_count": "16",
-      "id_str": "989792516305847335",
+      "id_str": "989008600888247335",
       "truncated": false,
       "retweet_count": "5",
-      "id": "989792516305847335",
-      "created_at": "Fri Apr 27 09:05:00 +0000 2018",
+      "id": "989008600888247335",
+      "created_at": "Wed Apr 25 05:10:00 +0000 2018",
       "favorited": false,
-      "full_text": "Россия приветствует межкорейский саммит в Пханмунджоме.\n\nRussia welcomes the inter-Korean summit in Panmunjom. https://t.co/6305847335",
+      "full_text": "В Посольстве прошла встреча с участниками акции «Бессмертный полк» — впервые колонна пройдёт и в Пхеньяне, по территории Посольства.\n\nThe Embassy met the participants of the Immortal Regiment march: for the first time, the column will also walk in Pyongyang, on the Embassy grounds. https://t.co/0888247335",
       "lang": "ru"
     }
   },
@@ -84,9 +84,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "987569115755447333"
+            "986489501905847333"
           ],
-          "editableUntil": "2018-04-21T06:20:00.000Z",
+          "editableUntil": "2018-04-18T06:50:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -99,7 +99,7 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/5755447333",
+            "url": "https://t.co/1905847333",
             "expanded_url": "https://t.me/rusembdprk/161",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -111,16 +111,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "171"
+        "147"
       ],
-      "favorite_count": "16",
-      "id_str": "987569115755447333",
+      "favorite_count": "9",
+      "id_str": "986489501905847333",
       "truncated": false,
-      "retweet_count": "2",
-      "id": "987569115755447333",
-      "created_at": "Sat Apr 21 05:50:00 +0000 2018",
+      "retweet_count": "1",
+      "id": "986489501905847333",
+      "created_at": "Wed Apr 18 06:20:00 +0000 2018",
       "favorited": false,
-      "full_text": "Российский павильон на Пхеньянской весенней международной торговой ярмарке.\n\nThe Russian pavilion at the Pyongyang Spring International Trade Fair. https://t.co/5755447333",
+      "full_text": "Делегация Российского союза ветеранов прибыла в Пхеньян. В программе — возложение венков и встречи с корейскими ветеранами. https://t.co/1905847333",
       "lang": "ru"
     }
   },
@@ -129,52 +129,7 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "985358298117047332"
-          ],
-          "editableUntil": "2018-04-15T03:55:00.000Z",
-          "editsRemaining": "5",
-          "isEditEligible": false
-        }
-      },
-      "retweeted": false,
-      "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
-      "entities": {
-        "hashtags": [],
-        "symbols": [],
-        "user_mentions": [],
-        "urls": [
-          {
-            "url": "https://t.co/8117047332",
-            "expanded_url": "https://t.me/rusembdprk/160",
-            "display_url": "t.me/rusembdprk/…",
-            "indices": [
-              "0",
-              "23"
-            ]
-          }
-        ]
-      },
-      "display_text_range": [
-        "0",
-        "191"
-      ],
-      "favorite_count": "37",
-      "id_str": "985358298117047332",
-      "truncated": false,
-      "retweet_count": "3",
-      "id": "985358298117047332",
-      "created_at": "Sun Apr 15 03:25:00 +0000 2018",
-      "favorited": false,
-      "full_text": "Российские артисты выступили на апрельском весеннем фестивале искусств в Пхеньяне.\n\nRussian artists performed at the April Spring Friendship Art Festival in Pyongyang. https://t.co/8117047332",
-      "lang": "ru"
-    }
-  },
-  {
-    "tweet": {
-      "edit_info": {
-        "initial": {
-          "editTweetIds": [
-            "985037433861047331"
+            "985037433861047332"
           ],
           "editableUntil": "2018-04-14T06:40:00.000Z",
           "editsRemaining": "5",
@@ -189,8 +144,8 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/3861047331",
-            "expanded_url": "https://t.me/rusembdprk/159",
+            "url": "https://t.co/3861047332",
+            "expanded_url": "https://t.me/rusembdprk/160",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
               "0",
@@ -203,14 +158,14 @@ window.YTD.tweets.part0 = [
         "0",
         "114"
       ],
-      "favorite_count": "31",
-      "id_str": "985037433861047331",
+      "favorite_count": "37",
+      "id_str": "985037433861047332",
       "truncated": false,
       "retweet_count": "3",
-      "id": "985037433861047331",
+      "id": "985037433861047332",
       "created_at": "Sat Apr 14 06:10:00 +0000 2018",
       "favorited": false,
-      "full_text": "Фото недели: осень и зима у Триумфальной арки.\n\nPhoto of the week: at the Arch of Triumph. https://t.co/3861047331",
+      "full_text": "Фото недели: осень и зима у Триумфальной арки.\n\nPhoto of the week: at the Arch of Triumph. https://t.co/3861047332",
       "lang": "ru"
     }
   },
@@ -219,9 +174,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "984339082245047330"
+            "984631005803447331"
           ],
-          "editableUntil": "2018-04-12T08:25:00.000Z",
+          "editableUntil": "2018-04-13T03:45:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -234,7 +189,52 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/2245047330",
+            "url": "https://t.co/5803447331",
+            "expanded_url": "https://t.me/rusembdprk/159",
+            "display_url": "t.me/rusembdprk/…",
+            "indices": [
+              "0",
+              "23"
+            ]
+          }
+        ]
+      },
+      "display_text_range": [
+        "0",
+        "180"
+      ],
+      "favorite_count": "17",
+      "id_str": "984631005803447331",
+      "truncated": false,
+      "retweet_count": "1",
+      "id": "984631005803447331",
+      "created_at": "Fri Apr 13 03:15:00 +0000 2018",
+      "favorited": false,
+      "full_text": "Посольство России в Сеуле провело круглый стол о перспективах трёхстороннего сотрудничества России, Республики Корея и КНДР в сфере энергетики и транспорта. https://t.co/5803447331",
+      "lang": "ru"
+    }
+  },
+  {
+    "tweet": {
+      "edit_info": {
+        "initial": {
+          "editTweetIds": [
+            "983204103582647330"
+          ],
+          "editableUntil": "2018-04-09T05:15:00.000Z",
+          "editsRemaining": "5",
+          "isEditEligible": false
+        }
+      },
+      "retweeted": false,
+      "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+      "entities": {
+        "hashtags": [],
+        "symbols": [],
+        "user_mentions": [],
+        "urls": [
+          {
+            "url": "https://t.co/3582647330",
             "expanded_url": "https://t.me/rusembdprk/158",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -246,106 +246,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "188"
-      ],
-      "favorite_count": "49",
-      "id_str": "984339082245047330",
-      "truncated": false,
-      "retweet_count": "16",
-      "id": "984339082245047330",
-      "created_at": "Thu Apr 12 07:55:00 +0000 2018",
-      "favorited": false,
-      "full_text": "День космонавтики: в посольстве рассказали корейским школьникам о полёте Гагарина.\n\nCosmonautics Day: the Embassy told Korean schoolchildren about Gagarin's flight. https://t.co/2245047330",
-      "lang": "ru"
-    }
-  },
-  {
-    "tweet": {
-      "edit_info": {
-        "initial": {
-          "editTweetIds": [
-            "983594173854647329"
-          ],
-          "editableUntil": "2018-04-10T07:05:00.000Z",
-          "editsRemaining": "5",
-          "isEditEligible": false
-        }
-      },
-      "retweeted": false,
-      "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
-      "entities": {
-        "hashtags": [],
-        "symbols": [],
-        "user_mentions": [],
-        "urls": [
-          {
-            "url": "https://t.co/3854647329",
-            "expanded_url": "https://t.me/rusembdprk/157",
-            "display_url": "t.me/rusembdprk/…",
-            "indices": [
-              "0",
-              "23"
-            ]
-          }
-        ]
-      },
-      "display_text_range": [
-        "0",
-        "208"
-      ],
-      "favorite_count": "16",
-      "id_str": "983594173854647329",
-      "truncated": false,
-      "retweet_count": "2",
-      "id": "983594173854647329",
-      "created_at": "Tue Apr 10 06:35:00 +0000 2018",
-      "favorited": false,
-      "full_text": "Министр иностранных дел России С.В.Лавров встретился с министром иностранных дел КНДР Ли Ен Хо в Москве.\n\nForeign Minister Sergey Lavrov met DPRK Foreign Minister Ri Yong Ho in Moscow. https://t.co/3854647329",
-      "lang": "ru"
-    }
-  },
-  {
-    "tweet": {
-      "edit_info": {
-        "initial": {
-          "editTweetIds": [
-            "982796417233847328"
-          ],
-          "editableUntil": "2018-04-08T02:15:00.000Z",
-          "editsRemaining": "5",
-          "isEditEligible": false
-        }
-      },
-      "retweeted": false,
-      "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
-      "entities": {
-        "hashtags": [],
-        "symbols": [],
-        "user_mentions": [],
-        "urls": [
-          {
-            "url": "https://t.co/7233847328",
-            "expanded_url": "https://t.me/rusembdprk/156",
-            "display_url": "t.me/rusembdprk/…",
-            "indices": [
-              "0",
-              "23"
-            ]
-          }
-        ]
-      },
-      "display_text_range": [
-        "0",
-        "147"
+        "178"
       ],
       "favorite_count": "27",
-      "id_str": "982796417233847328",
+      "id_str": "983204103582647330",
       "truncated": false,
-      "retweet_count": "2",
-      "id": "982796417233847328",
-      "created_at": "Sun Apr 08 01:45:00 +0000 2018",
+      "retweet_count": "9",
+      "id": "983204103582647330",
+      "created_at": "Mon Apr 09 04:45:00 +0000 2018",
       "favorited": false,
-      "full_text": "Сотрудники посольства пробежали Пхеньянский международный марафон.\n\nEmbassy staff ran the Pyongyang International Marathon. https://t.co/7233847328",
+      "full_text": "Министр иностранных дел КНДР Ли Ён Хо прибыл в Москву с официальным визитом.\n\nDPRK Foreign Minister Ri Yong Ho has arrived in Moscow on an official visit. https://t.co/3582647330",
       "lang": "ru"
     }
   },
@@ -354,7 +264,7 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "981426893091767327"
+            "981426893091767329"
           ],
           "editableUntil": "2018-04-04T07:33:00.000Z",
           "editsRemaining": "5",
@@ -369,8 +279,8 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/3091767327",
-            "expanded_url": "https://t.me/rusembdprk/155",
+            "url": "https://t.co/3091767329",
+            "expanded_url": "https://t.me/rusembdprk/157",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
               "0",
@@ -383,14 +293,14 @@ window.YTD.tweets.part0 = [
         "0",
         "89"
       ],
-      "favorite_count": "49",
-      "id_str": "981426893091767327",
+      "favorite_count": "30",
+      "id_str": "981426893091767329",
       "truncated": false,
-      "retweet_count": "15",
-      "id": "981426893091767327",
+      "retweet_count": "5",
+      "id": "981426893091767329",
       "created_at": "Wed Apr 04 07:03:00 +0000 2018",
       "favorited": false,
-      "full_text": "Фото недели: осень и зима в Расоне.\n\nPhoto of the week: in Rason. https://t.co/3091767327",
+      "full_text": "Фото недели: осень и зима в Расоне.\n\nPhoto of the week: in Rason. https://t.co/3091767329",
       "lang": "ru"
     }
   },
@@ -399,9 +309,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "978545909560247326"
+            "981354415518647328"
           ],
-          "editableUntil": "2018-03-27T08:45:00.000Z",
+          "editableUntil": "2018-04-04T02:45:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -414,8 +324,8 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/9560247326",
-            "expanded_url": "https://t.me/rusembdprk/154",
+            "url": "https://t.co/5518647328",
+            "expanded_url": "https://t.me/rusembdprk/156",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
               "0",
@@ -428,14 +338,14 @@ window.YTD.tweets.part0 = [
         "0",
         "149"
       ],
-      "favorite_count": "16",
-      "id_str": "978545909560247326",
+      "favorite_count": "27",
+      "id_str": "981354415518647328",
       "truncated": false,
-      "retweet_count": "5",
-      "id": "978545909560247326",
-      "created_at": "Tue Mar 27 08:15:00 +0000 2018",
+      "retweet_count": "2",
+      "id": "981354415518647328",
+      "created_at": "Wed Apr 04 02:15:00 +0000 2018",
       "favorited": false,
-      "full_text": "Министр иностранных дел КНДР Ли Ен Хо принял посла России.\n\nDPRK Foreign Minister Ri Yong Ho received the Russian Ambassador. https://t.co/9560247326",
+      "full_text": "Корейские студенты готовят к Дню Победы спектакль по повести «А зори здесь тихие…». Репетиции идут в актовом зале Посольства. https://t.co/5518647328",
       "lang": "ru"
     }
   },
@@ -444,7 +354,52 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "977879518540727325"
+            "979172538577847327"
+          ],
+          "editableUntil": "2018-03-29T02:15:00.000Z",
+          "editsRemaining": "5",
+          "isEditEligible": false
+        }
+      },
+      "retweeted": false,
+      "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+      "entities": {
+        "hashtags": [],
+        "symbols": [],
+        "user_mentions": [],
+        "urls": [
+          {
+            "url": "https://t.co/8577847327",
+            "expanded_url": "https://t.me/rusembdprk/155",
+            "display_url": "t.me/rusembdprk/…",
+            "indices": [
+              "0",
+              "23"
+            ]
+          }
+        ]
+      },
+      "display_text_range": [
+        "0",
+        "138"
+      ],
+      "favorite_count": "27",
+      "id_str": "979172538577847327",
+      "truncated": false,
+      "retweet_count": "8",
+      "id": "979172538577847327",
+      "created_at": "Thu Mar 29 01:45:00 +0000 2018",
+      "favorited": false,
+      "full_text": "В Посольстве прошло совещание с руководителями российских организаций в КНДР, посвящённое подготовке к Дню Победы. https://t.co/8577847327",
+      "lang": "ru"
+    }
+  },
+  {
+    "tweet": {
+      "edit_info": {
+        "initial": {
+          "editTweetIds": [
+            "977879518540727326"
           ],
           "editableUntil": "2018-03-25T12:37:00.000Z",
           "editsRemaining": "5",
@@ -464,10 +419,10 @@ window.YTD.tweets.part0 = [
         "67"
       ],
       "favorite_count": "0",
-      "id_str": "977879518540727325",
+      "id_str": "977879518540727326",
       "truncated": false,
-      "retweet_count": "0",
-      "id": "977879518540727325",
+      "retweet_count": "2",
+      "id": "977879518540727326",
       "created_at": "Sun Mar 25 12:07:00 +0000 2018",
       "favorited": false,
       "full_text": "RT @MID_RF: Интервью С.В.Лаврова о российско-корейских отношениях.…",
@@ -479,9 +434,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "975261769528247324"
+            "977024635499447325"
           ],
-          "editableUntil": "2018-03-18T07:15:00.000Z",
+          "editableUntil": "2018-03-23T04:00:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -494,7 +449,52 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/9528247324",
+            "url": "https://t.co/5499447325",
+            "expanded_url": "https://t.me/rusembdprk/153",
+            "display_url": "t.me/rusembdprk/…",
+            "indices": [
+              "0",
+              "23"
+            ]
+          }
+        ]
+      },
+      "display_text_range": [
+        "0",
+        "165"
+      ],
+      "favorite_count": "29",
+      "id_str": "977024635499447325",
+      "truncated": false,
+      "retweet_count": "3",
+      "id": "977024635499447325",
+      "created_at": "Fri Mar 23 03:30:00 +0000 2018",
+      "favorited": false,
+      "full_text": "Корейская весенняя кухня: в Пхеньяне начался сезон молодой зелени. Суп из молодой полыни и салат из дикого чеснока подают во всех ресторанах. https://t.co/5499447325",
+      "lang": "ru"
+    }
+  },
+  {
+    "tweet": {
+      "edit_info": {
+        "initial": {
+          "editTweetIds": [
+            "975586408657847324"
+          ],
+          "editableUntil": "2018-03-19T04:45:00.000Z",
+          "editsRemaining": "5",
+          "isEditEligible": false
+        }
+      },
+      "retweeted": false,
+      "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+      "entities": {
+        "hashtags": [],
+        "symbols": [],
+        "user_mentions": [],
+        "urls": [
+          {
+            "url": "https://t.co/8657847324",
             "expanded_url": "https://t.me/rusembdprk/152",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -506,16 +506,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "206"
+        "141"
       ],
-      "favorite_count": "23",
-      "id_str": "975261769528247324",
+      "favorite_count": "42",
+      "id_str": "975586408657847324",
       "truncated": false,
-      "retweet_count": "4",
-      "id": "975261769528247324",
-      "created_at": "Sun Mar 18 06:45:00 +0000 2018",
+      "retweet_count": "8",
+      "id": "975586408657847324",
+      "created_at": "Mon Mar 19 04:15:00 +0000 2018",
       "favorited": false,
-      "full_text": "Выборы Президента России: на избирательном участке при посольстве проголосовали граждане России.\n\nPresidential election: Russian citizens voted at the polling station at the Embassy. https://t.co/9528247324",
+      "full_text": "В Пхеньяне потеплело, и на набережной Тэдонгана снова появились рыбаки. Говорят, в марте лучше всего ловится корюшка. https://t.co/8657847324",
       "lang": "ru"
     }
   },
@@ -569,9 +569,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "971600142136247322"
+            "971587559224247322"
           ],
-          "editableUntil": "2018-03-08T04:45:00.000Z",
+          "editableUntil": "2018-03-08T03:55:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -584,7 +584,7 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/2136247322",
+            "url": "https://t.co/9224247322",
             "expanded_url": "https://t.me/rusembdprk/150",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -596,16 +596,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "132"
+        "316"
       ],
       "favorite_count": "39",
-      "id_str": "971600142136247322",
+      "id_str": "971587559224247322",
       "truncated": false,
       "retweet_count": "5",
-      "id": "971600142136247322",
-      "created_at": "Thu Mar 08 04:15:00 +0000 2018",
+      "id": "971587559224247322",
+      "created_at": "Thu Mar 08 03:25:00 +0000 2018",
       "favorited": false,
-      "full_text": "Поздравляем всех женщин с Международным женским днём 8 марта!\n\nHappy International Women's Day to all women! https://t.co/2136247322",
+      "full_text": "С 8 Марта, милые женщины! Мужчины Посольства поздравили коллег концертом, а корейские друзья подарили песню «Весенний день в Пхеньяне».\n\nHappy International Women's Day! The men of the Embassy congratulated their colleagues with a concert, and Korean friends sang \"A Spring Day in Pyongyang\". https://t.co/9224247322",
       "lang": "ru"
     }
   },
@@ -659,9 +659,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "969081043153847320"
+            "969424556651447320"
           ],
-          "editableUntil": "2018-03-01T05:55:00.000Z",
+          "editableUntil": "2018-03-02T04:40:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -674,7 +674,7 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/3153847320",
+            "url": "https://t.co/6651447320",
             "expanded_url": "https://t.me/rusembdprk/148",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -686,16 +686,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "183"
+        "292"
       ],
       "favorite_count": "21",
-      "id_str": "969081043153847320",
+      "id_str": "969424556651447320",
       "truncated": false,
       "retweet_count": "1",
-      "id": "969081043153847320",
-      "created_at": "Thu Mar 01 05:25:00 +0000 2018",
+      "id": "969424556651447320",
+      "created_at": "Fri Mar 02 04:10:00 +0000 2018",
       "favorited": false,
-      "full_text": "Масленица в посольстве: блины, чай и русские песни вместе с корейскими гостями.\n\nMaslenitsa at the Embassy: pancakes, tea and Russian songs with Korean guests. https://t.co/3153847320",
+      "full_text": "Масленица в Посольстве! Пекли блины, сжигали чучело зимы, а корейские гости с удовольствием пробовали блины с икрой и сгущёнкой.\n\nMaslenitsa at the Embassy! We baked bliny, burned an effigy of winter, and our Korean guests enjoyed bliny with caviar and condensed milk. https://t.co/6651447320",
       "lang": "ru"
     }
   },
@@ -739,9 +739,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "966933140075447318"
+            "966874000389047318"
           ],
-          "editableUntil": "2018-02-23T07:40:00.000Z",
+          "editableUntil": "2018-02-23T03:45:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -754,7 +754,7 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/0075447318",
+            "url": "https://t.co/0389047318",
             "expanded_url": "https://t.me/rusembdprk/146",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -766,16 +766,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "175"
+        "125"
       ],
-      "favorite_count": "13",
-      "id_str": "966933140075447318",
+      "favorite_count": "24",
+      "id_str": "966874000389047318",
       "truncated": false,
-      "retweet_count": "1",
-      "id": "966933140075447318",
-      "created_at": "Fri Feb 23 07:10:00 +0000 2018",
+      "retweet_count": "2",
+      "id": "966874000389047318",
+      "created_at": "Fri Feb 23 03:15:00 +0000 2018",
       "favorited": false,
-      "full_text": "Возложение венков к памятнику Освобождения в День защитника Отечества.\n\nWreaths were laid at the Liberation Monument on Defender of the Fatherland Day. https://t.co/0075447318",
+      "full_text": "С Днём защитника Отечества! Мужчин Посольства поздравили песнями и самодельными открытками наши дети. https://t.co/0389047318",
       "lang": "ru"
     }
   },
@@ -784,9 +784,9 @@ window.YTD.tweets.part0 = [
       "edit_info": {
         "initial": {
           "editTweetIds": [
-            "964347351659447317"
+            "965423190635447317"
           ],
-          "editableUntil": "2018-02-16T04:25:00.000Z",
+          "editableUntil": "2018-02-19T03:40:00.000Z",
           "editsRemaining": "5",
           "isEditEligible": false
         }
@@ -799,7 +799,7 @@ window.YTD.tweets.part0 = [
         "user_mentions": [],
         "urls": [
           {
-            "url": "https://t.co/1659447317",
+            "url": "https://t.co/0635447317",
             "expanded_url": "https://t.me/rusembdprk/145",
             "display_url": "t.me/rusembdprk/…",
             "indices": [
@@ -811,16 +811,16 @@ window.YTD.tweets.part0 = [
       },
       "display_text_range": [
         "0",
-        "196"
+        "120"
       ],
-      "favorite_count": "49",
-      "id_str": "964347351659447317",
+      "favorite_count": "27",
+      "id_str": "965423190635447317",
       "truncated": false,
-      "retweet_count": "2",
-      "id": "964347351659447317",
-      "created_at": "Fri Feb 16 03:55:00 +0000 2018",
+      "retweet_count": "1",
+      "id": "965423190635447317",
+      "created_at": "Mon Feb 19 03:10:00 +0000 2018",
       "favorited": false,
-      "full_text": "С Новым годом по лунному календарю! Посольство поздравляет корейских друзей с праздником Соллаль.\n\nHappy Lunar New Year! The Embassy congratulates Korean friends on Sollal. https://t.co/1659447317",
+      "full_text": "Посол А.И.Мацегора принял участие в церемонии, посвящённой 76-летию со дня рождения Ким Чен Ира. https://t.co/0635447317",
       "lang": "ru"
     }
   },
