@@ -138,6 +138,43 @@ def build_news_dag() -> DAG:
     return dag
 
 
+def build_imports_dag() -> DAG:
+    asset = landing_asset("imports")
+    with DAG(
+        dag_id="imports_ingest",
+        description="Import export files dropped in the inbox (CrowdTangle CSVs, generic JSONL/CSV); land them.",
+        doc_md=__doc__
+        + "\n\nDrop files in `$DIPLOWATCH_HOME/inbox/crowdtangle/` or `inbox/generic_import/` "
+        "(columns: docs/import_format.md); each imported file moves to `done/` once landed.",
+        schedule="@daily",
+        start_date=pendulum.parse(WATCHLIST.settings.start_date),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["diplowatch", "ingest", "imports"],
+        params={"offline_sample": Param(False, type="boolean", description="import the bundled sample files")},
+    ) as dag:
+
+        @task
+        def import_files(importer: str, **context) -> dict:
+            from diplowatch import ingest
+
+            offline = ingest.offline_dir(ingest._SAMPLE_FOLDERS[importer], bool(context["params"].get("offline_sample")))
+            summary = ingest.ingest_imports(importer, context["run_id"], _partition_date(context), offline=offline)
+            print(f"landed {summary.counts} from {importer}")
+            return summary.to_dict()
+
+        @task(outlets=[asset])
+        def validate_landing(summaries: list[dict], **context) -> dict:
+            result = _validate(list(summaries), "imports", context["run_id"])
+            context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
+            return result
+
+        validate_landing(import_files.expand(importer=["crowdtangle", "generic_import"]))
+    return dag
+
+
 for _platform in sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}):
     globals()[f"{_platform}_ingest"] = build_posts_dag(_platform)
 news_ingest = build_news_dag()
+imports_ingest = build_imports_dag()

@@ -27,7 +27,7 @@ from diplowatch.ops.callbacks import on_failure
 log = logging.getLogger(__name__)
 WATCHLIST = load_watchlist()
 POOL = "duckdb_writer"
-SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}) + ["news"]
+SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}) + ["news", "imports"]
 
 DEFAULT_ARGS = {
     "owner": "diplowatch",

@@ -36,7 +36,7 @@ def airflow_env() -> dict[str, str]:
 def ingest_dag_ids() -> list[str]:
     wl = load_watchlist()
     platforms = sorted({a.platform for _, a in wl.accounts()} & {"telegram", "x", "facebook", "vk"})
-    return [f"{p}_ingest" for p in platforms] + ["news_ingest"]
+    return [f"{p}_ingest" for p in platforms] + ["news_ingest", "imports_ingest"]
 
 
 def dags_test(dag_id: str, env: dict[str, str], log_dir: Path, logical_date: str | None = None) -> bool:

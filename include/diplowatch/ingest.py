@@ -177,3 +177,45 @@ def quarantine(files: list[str], run_id: str) -> list[str]:
         src.replace(dst)
         moved.append(dst.as_posix())
     return moved
+
+
+IMPORTERS = ("crowdtangle", "generic_import")
+
+
+def inbox(importer: str) -> Path:
+    """Where engineers drop export files for an importer: ``$DIPLOWATCH_HOME/inbox/<importer>/``."""
+    return paths.home() / "inbox" / importer
+
+
+def ingest_imports(importer: str, run_id: str, dt: date, offline: Path | None = None) -> LandingSummary:
+    """Import export files (CrowdTangle CSVs, generic JSONL/CSV) from the inbox, or the bundled sample offline.
+
+    Imported inbox files move to ``inbox/<importer>/done/`` only after their rows have landed.
+    """
+    landing.ensure_schema_files()
+    module = importlib.import_module(f"diplowatch.sources.{importer}")
+    summary = LandingSummary(source=importer, part=importer, run_id=run_id)
+    offline = offline if offline is not None else _platform_sample(_SAMPLE_FOLDERS[importer])
+    done: list[Path] = []
+    with RawWriter(importer, f"{run_id}--{importer}", dt) as raw:
+        ctx = RunContext(run_id=run_id, source=importer, dt=dt, raw=raw, sample_dir=offline)
+        if offline is not None:
+            batch = module.import_sample(ctx)
+        else:
+            batch = ctx.new_batch()
+            for path in sorted(p for p in inbox(importer).glob("*") if p.is_file()):
+                try:
+                    batch.extend(module.import_file(path, ctx))
+                    done.append(path)
+                except (ValueError, OSError) as exc:
+                    batch.reject("posts", f"{path.name}: {exc}", excerpt=path.name)
+        summary.raw_file = raw.path.as_posix()
+    _land(batch, summary, dt)
+    for path in done:
+        target = path.parent / "done" / path.name
+        target.parent.mkdir(exist_ok=True)
+        path.replace(target)
+    return summary
+
+
+_SAMPLE_FOLDERS = {"crowdtangle": "crowdtangle", "generic_import": "import"}

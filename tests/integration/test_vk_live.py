@@ -43,8 +43,8 @@ def run(server, run_id: str = "r1", fetched_at: datetime | None = None, **client
     sleeps: list[float] = []
     raw = RawWriter("vk", run_id, date(2018, 5, 1))
     ctx = RunContext(
-        run_id=run_id, source="vk", dt=date(2018, 5, 1), raw=raw, secrets={"vk_api": TOKEN}, base_urls={"vk": server.base},
-        fetched_at=fetched_at or datetime(2018, 5, 1, 9, tzinfo=UTC),
+        run_id=run_id, source="vk", dt=date(2018, 5, 1), raw=raw, secrets={"vk_api": TOKEN},
+        base_urls={"vk": server.base}, fetched_at=fetched_at or datetime(2018, 5, 1, 9, tzinfo=UTC),
     )  # fmt: skip
     client_kw.setdefault("rate_limit_wait", VkRateLimitWait(base=0.01))
     client_kw.setdefault("timeout", 2.0)

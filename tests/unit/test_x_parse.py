@@ -82,7 +82,7 @@ def test_archive_counts_as_strings_dates_and_retweets():
 
 def test_old_archive_name_and_bad_prefix():
     assert len(x.parse_archive((FIX / "tweet.js").read_bytes(), "a", WHEN).of("posts")) == 1
-    with pytest.raises(ParseError, match="window.YTD"):
+    with pytest.raises(ParseError, match=r"window\.YTD"):
         x.parse_archive(b'[{"tweet": {}}]', "a", WHEN)
 
 

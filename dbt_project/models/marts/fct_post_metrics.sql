@@ -12,12 +12,7 @@
 
 with snapshots as (
     select * from {{ ref('stg_post_metrics') }}
-    {% if is_incremental() %}
-        where fetched_at >= (
-            select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
-            from {{ this }} as existing
-        )
-    {% endif %}
+    where fetched_at >= {{ incremental_watermark('fetched_at') }}
 ),
 
 final as (

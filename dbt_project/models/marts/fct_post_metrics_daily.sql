@@ -20,12 +20,7 @@ changed as (
         post_uid,
         observed_date
     from snapshots
-    {% if is_incremental() %}
-        where fetched_at >= (
-            select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
-            from {{ this }} as existing
-        )
-    {% endif %}
+    where fetched_at >= {{ incremental_watermark('fetched_at') }}
 ),
 
 scoped as (
