@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pendulum
 from airflow.sdk import DAG, Param, task
-
 from diplowatch.assets import landing_asset
 from diplowatch.config import load_watchlist
 from diplowatch.ops.callbacks import on_failure
@@ -35,6 +34,12 @@ def _partition_date(context: dict):
     """The run's partition date: its interval start, or today for runs without dates."""
     start = context.get("data_interval_start") or context.get("logical_date")
     return (start or pendulum.now("UTC")).date()
+
+
+def _file_key(context: dict) -> str:
+    """Landing files are named for the data interval, so re-running an interval replaces its files."""
+    start = context.get("data_interval_start") or context.get("logical_date")
+    return f"interval__{start.isoformat()}" if start else context["run_id"]
 
 
 def _validate(summaries: list[dict], source: str, run_id: str) -> dict:
@@ -87,10 +92,18 @@ def build_posts_dag(platform: str) -> DAG:
 
             offline = ingest.offline_dir(platform, bool(context["params"].get("offline_sample")))
             summary = ingest.ingest_account(
-                platform, account["mission_id"], account["handle"], context["run_id"], _partition_date(context),
+                platform,
+                account["mission_id"],
+                account["handle"],
+                context["run_id"],
+                _partition_date(context),
                 offline=offline,
+                key=_file_key(context),
             )
-            print(f"landed {summary.counts} from {platform}/{account['handle']}" + (f"; error: {summary.error}" if summary.error else ""))
+            print(
+                f"landed {summary.counts} from {platform}/{account['handle']}"
+                + (f"; error: {summary.error}" if summary.error else "")
+            )
             return summary.to_dict()
 
         @task(outlets=[asset])
@@ -124,7 +137,9 @@ def build_news_dag() -> DAG:
             from diplowatch import ingest
 
             offline = ingest.offline_dir("news", bool(context["params"].get("offline_sample")))
-            summary = ingest.ingest_news(source, context["run_id"], _partition_date(context), offline=offline)
+            summary = ingest.ingest_news(
+                source, context["run_id"], _partition_date(context), offline=offline, key=_file_key(context)
+            )
             print(f"landed {summary.counts} from {source}" + (f"; error: {summary.error}" if summary.error else ""))
             return summary.to_dict()
 
@@ -143,8 +158,7 @@ def build_imports_dag() -> DAG:
     with DAG(
         dag_id="imports_ingest",
         description="Import export files dropped in the inbox (CrowdTangle CSVs, generic JSONL/CSV); land them.",
-        doc_md=__doc__
-        + "\n\nDrop files in `$DIPLOWATCH_HOME/inbox/crowdtangle/` or `inbox/generic_import/` "
+        doc_md=__doc__ + "\n\nDrop files in `$DIPLOWATCH_HOME/inbox/crowdtangle/` or `inbox/generic_import/` "
         "(columns: docs/import_format.md); each imported file moves to `done/` once landed.",
         schedule="@daily",
         start_date=pendulum.parse(WATCHLIST.settings.start_date),
@@ -159,8 +173,12 @@ def build_imports_dag() -> DAG:
         def import_files(importer: str, **context) -> dict:
             from diplowatch import ingest
 
-            offline = ingest.offline_dir(ingest._SAMPLE_FOLDERS[importer], bool(context["params"].get("offline_sample")))
-            summary = ingest.ingest_imports(importer, context["run_id"], _partition_date(context), offline=offline)
+            offline = ingest.offline_dir(
+                ingest._SAMPLE_FOLDERS[importer], bool(context["params"].get("offline_sample"))
+            )
+            summary = ingest.ingest_imports(
+                importer, context["run_id"], _partition_date(context), offline=offline, key=_file_key(context)
+            )
             print(f"landed {summary.counts} from {importer}")
             return summary.to_dict()
 

@@ -18,7 +18,6 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import DAG, AssetAny, task
-
 from diplowatch import paths, warehouse
 from diplowatch.assets import landing_asset
 from diplowatch.config import load_watchlist
@@ -27,7 +26,10 @@ from diplowatch.ops.callbacks import on_failure
 log = logging.getLogger(__name__)
 WATCHLIST = load_watchlist()
 POOL = "duckdb_writer"
-SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}) + ["news", "imports"]
+SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}) + [
+    "news",
+    "imports",
+]
 
 DEFAULT_ARGS = {
     "owner": "diplowatch",

@@ -1,7 +1,8 @@
 """``diplowatch``: what analysts and engineers do by hand, without Airflow.
 
     diplowatch query "select ..." [--format table|csv|json|parquet] [--out FILE] [--max-rows N]
-    diplowatch import FILE [--kind posts|news] [--platform generic|crowdtangle|x|facebook] [--mission ID --account HANDLE]
+    diplowatch import FILE [--kind posts|news] [--platform generic|crowdtangle|x|facebook]
+                           [--mission ID --account HANDLE]
     diplowatch status [--runs N] [--json]
     diplowatch report [--out FILE] [--quality FILE.json]
     diplowatch publish [--csv]
@@ -76,7 +77,9 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Rows as an aligned plain-text table (numbers right-aligned)."""
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    numeric = [bool(rows) and all(isinstance(r[i], int | float) or r[i] is None for r in rows) for i in range(len(columns))]
+    numeric = [
+        bool(rows) and all(isinstance(r[i], int | float) or r[i] is None for r in rows) for i in range(len(columns))
+    ]
 
     def line(values: Sequence[str]) -> str:
         return " | ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True))
@@ -111,7 +114,7 @@ def run_query(
     warehouse: Path | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """Run ``sql`` on the published warehouse; print it (table/csv/json) or write it to ``out``. Returns rows written."""
+    """Run ``sql`` on the published warehouse; print it (table, csv, json) or write it to ``out``; return rows."""
     stdout = stdout or sys.stdout
     if fmt == "parquet" and out is None:
         raise CliError("--format parquet needs --out FILE")
@@ -362,7 +365,10 @@ def status(runs: int = 5, as_json: bool = False, stdout: TextIO | None = None) -
     print(f"DIPLOWATCH_HOME: {home}", file=stdout)
     if pub["exists"]:
         marts = ", ".join(f"{k}={v}" for k, v in (pub.get("marts") or {}).items())
-        print(f"Published warehouse: {pub['warehouse']} (modified {pub['modified']}){': ' + marts if marts else ''}", file=stdout)
+        print(
+            f"Published warehouse: {pub['warehouse']} (modified {pub['modified']}){': ' + marts if marts else ''}",
+            file=stdout,
+        )
     else:
         print(f"Published warehouse: none yet at {pub['warehouse']}", file=stdout)
     titles = {
@@ -406,7 +412,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     r = sub.add_parser("report", help="write the HTML run report")
-    r.add_argument("--out", "-o", type=Path, help="default $DIPLOWATCH_HOME/reports/report.html")
+    r.add_argument("--out", "-o", type=Path, help="default $DIPLOWATCH_HOME/reports/index.html")
     r.add_argument("--warehouse", type=Path, help="default: the published warehouse")
     r.add_argument("--quality", type=Path, help="a JSON file: checkpoint name -> {success, ..., docs}")
     r.add_argument("--run-id")

@@ -69,7 +69,9 @@ def resolve_secret(conn_id: str | None) -> str | None:
     return conn.password or (conn.extra_dejson or {}).get("token")
 
 
-def _context(source: str, run_id: str, dt: date, raw: RawWriter, watchlist: Watchlist, offline: Path | None) -> RunContext:
+def _context(
+    source: str, run_id: str, dt: date, raw: RawWriter, watchlist: Watchlist, offline: Path | None
+) -> RunContext:
     return RunContext(
         run_id=run_id,
         source=source,
@@ -82,8 +84,8 @@ def _context(source: str, run_id: str, dt: date, raw: RawWriter, watchlist: Watc
     )
 
 
-def _land(batch: landing.Batch, summary: LandingSummary, dt: date) -> LandingSummary:
-    written = landing.land(batch, dt=dt, part=summary.part)
+def _land(batch: landing.Batch, summary: LandingSummary, dt: date, key: str | None) -> LandingSummary:
+    written = landing.land(batch, dt=dt, part=summary.part, key=key)
     summary.counts = batch.counts()
     summary.files = {entity: [p.as_posix() for p in files] for entity, files in written.items()}
     return summary
@@ -97,6 +99,7 @@ def ingest_account(
     dt: date,
     watchlist_path: Path | None = None,
     offline: Path | None = None,
+    key: str | None = None,
 ) -> LandingSummary:
     """Extract one account of one platform and land it; a source failure is landed as a reject."""
     watchlist = load_watchlist(watchlist_path)
@@ -106,7 +109,7 @@ def ingest_account(
     part = f"{mission.id}-{account.handle.lower()}"
     summary = LandingSummary(source=platform, part=part, run_id=run_id)
     offline = offline if offline is not None else _platform_sample(platform)
-    with RawWriter(platform, f"{run_id}--{part}", dt) as raw:
+    with RawWriter(platform, f"{key or run_id}--{part}", dt) as raw:
         ctx = _context(platform, run_id, dt, raw, watchlist, offline)
         if account.conn_id and offline is None:
             token = resolve_secret(account.conn_id)
@@ -119,17 +122,24 @@ def ingest_account(
             batch.reject("posts", f"fetch failed: {exc}")
             summary.error = str(exc)
         summary.raw_file = raw.path.as_posix()
-    return _land(batch, summary, dt)
+    return _land(batch, summary, dt, key)
 
 
-def ingest_news(source: str, run_id: str, dt: date, watchlist_path: Path | None = None, offline: Path | None = None) -> LandingSummary:
+def ingest_news(
+    source: str,
+    run_id: str,
+    dt: date,
+    watchlist_path: Path | None = None,
+    offline: Path | None = None,
+    key: str | None = None,
+) -> LandingSummary:
     """Extract the news of one kind (``rss`` or ``gdelt``) for the whole watch-list and land it."""
     watchlist = load_watchlist(watchlist_path)
     landing.ensure_schema_files()
     module = importlib.import_module(f"diplowatch.sources.{source}")
     summary = LandingSummary(source=source, part=source, run_id=run_id)
     offline = offline if offline is not None else _platform_sample("news")
-    with RawWriter(source, f"{run_id}--{source}", dt) as raw:
+    with RawWriter(source, f"{key or run_id}--{source}", dt) as raw:
         ctx = _context(source, run_id, dt, raw, watchlist, offline)
         try:
             batch = module.extract(ctx, watchlist.news)
@@ -138,7 +148,7 @@ def ingest_news(source: str, run_id: str, dt: date, watchlist_path: Path | None 
             batch.reject("news_items", f"fetch failed: {exc}")
             summary.error = str(exc)
         summary.raw_file = raw.path.as_posix()
-    return _land(batch, summary, dt)
+    return _land(batch, summary, dt, key)
 
 
 def _platform_sample(folder: str) -> Path | None:
@@ -187,7 +197,9 @@ def inbox(importer: str) -> Path:
     return paths.home() / "inbox" / importer
 
 
-def ingest_imports(importer: str, run_id: str, dt: date, offline: Path | None = None) -> LandingSummary:
+def ingest_imports(
+    importer: str, run_id: str, dt: date, offline: Path | None = None, key: str | None = None
+) -> LandingSummary:
     """Import export files (CrowdTangle CSVs, generic JSONL/CSV) from the inbox, or the bundled sample offline.
 
     Imported inbox files move to ``inbox/<importer>/done/`` only after their rows have landed.
@@ -197,7 +209,7 @@ def ingest_imports(importer: str, run_id: str, dt: date, offline: Path | None = 
     summary = LandingSummary(source=importer, part=importer, run_id=run_id)
     offline = offline if offline is not None else _platform_sample(_SAMPLE_FOLDERS[importer])
     done: list[Path] = []
-    with RawWriter(importer, f"{run_id}--{importer}", dt) as raw:
+    with RawWriter(importer, f"{key or run_id}--{importer}", dt) as raw:
         ctx = RunContext(run_id=run_id, source=importer, dt=dt, raw=raw, sample_dir=offline)
         if offline is not None:
             batch = module.import_sample(ctx)
@@ -210,7 +222,7 @@ def ingest_imports(importer: str, run_id: str, dt: date, offline: Path | None = 
                 except (ValueError, OSError) as exc:
                     batch.reject("posts", f"{path.name}: {exc}", excerpt=path.name)
         summary.raw_file = raw.path.as_posix()
-    _land(batch, summary, dt)
+    _land(batch, summary, dt, key)
     for path in done:
         target = path.parent / "done" / path.name
         target.parent.mkdir(exist_ok=True)

@@ -289,14 +289,22 @@ def partition_path(
 
 
 def land(
-    batch: Batch, *, dt: date | None = None, root: Path | None = None, part: str | None = None
+    batch: Batch,
+    *,
+    dt: date | None = None,
+    root: Path | None = None,
+    part: str | None = None,
+    key: str | None = None,
 ) -> dict[str, list[Path]]:
     """Write a batch to the landing zone; returns the files written per entity.
 
     ``dt`` is the run's partition date (its interval start); ``part`` names one slice of
     a run (an account, a feed) so that mapped tasks of one run don't overwrite each other.
-    Re-landing the same run id, date and part replaces the same files.
+    ``key`` names the files instead of the run id (the DAGs pass the data interval, so that
+    any re-run of an interval replaces that interval's files). Re-landing the same key, date
+    and part replaces the same files.
     """
+    name = key or batch.run_id
     dt = dt or batch.fetched_at.date()
     written: dict[str, list[Path]] = {}
     for entity, rows in batch.records.items():
@@ -304,9 +312,9 @@ def land(
         for row in dedupe(entity, rows):
             by_platform.setdefault(row[PARTITION_COLUMN.get(entity, "platform")], []).append(row)
         for platform, prows in sorted(by_platform.items()):
-            target = partition_path(entity, platform, dt, batch.run_id, root, part)
+            target = partition_path(entity, platform, dt, name, root, part)
             written.setdefault(entity, []).append(write_parquet_atomic(to_table(entity, prows), target))
-    rejects_target = partition_path("rejects", batch.source, dt, batch.run_id, root, part)
+    rejects_target = partition_path("rejects", batch.source, dt, name, root, part)
     if batch.rejects:
         written["rejects"] = [write_parquet_atomic(to_table("rejects", batch.rejects), rejects_target)]
     else:

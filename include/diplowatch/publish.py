@@ -121,6 +121,21 @@ def table_schema(con: duckdb.DuckDBPyConnection, table: str, catalog: str | None
     ]
 
 
+def dbt_descriptions(manifest: Path | None = None) -> dict[str, dict[str, str]]:
+    """Column descriptions per model from dbt's ``target/manifest.json`` (empty when it is not there)."""
+    manifest = manifest or paths.DBT_PROJECT / "target" / "manifest.json"
+    try:
+        nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    except (OSError, ValueError):
+        return {}
+    return {
+        node["name"]: {c: (v.get("description") or "") for c, v in node.get("columns", {}).items()}
+        | {"": node.get("description") or ""}
+        for node in nodes.values()
+        if node.get("resource_type") == "model"
+    }
+
+
 def _tmp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
 
@@ -148,7 +163,9 @@ def _copy_database(build: Path, tmp: Path) -> dict[str, int]:
         con.execute("detach build_src")
     finally:
         con.close()
-    return {name.split(".", 1)[1]: n for name, n in src_counts.items() if name.startswith("main.") and is_mart(name[5:])}
+    return {
+        name.split(".", 1)[1]: n for name, n in src_counts.items() if name.startswith("main.") and is_mart(name[5:])
+    }
 
 
 def _sql_path(path: Path) -> str:
@@ -161,11 +178,16 @@ def _export_marts(snapshot: Path, marts_dir: Path, formats: Sequence[str]) -> tu
     marts_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     schema: dict[str, Any] = {}
+    docs = dbt_descriptions()
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         for name in list_marts(con):
             rows = con.execute(f'select count(*) from main."{name}"').fetchall()[0][0]
-            schema[name] = {"rows": rows, "columns": table_schema(con, name), "files": []}
+            columns = table_schema(con, name)
+            for col in columns:
+                col["description"] = col["description"] or docs.get(name, {}).get(col["name"]) or None
+            schema[name] = {"rows": rows, "description": docs.get(name, {}).get("") or None}
+            schema[name] |= {"columns": columns, "files": []}
             for fmt in formats:
                 target = marts_dir / f"{name}.{fmt}"
                 tmp = _tmp_name(target)

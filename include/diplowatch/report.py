@@ -68,8 +68,8 @@ class Section:
 
 
 def default_report_path(home: Path | None = None) -> Path:
-    """``$DIPLOWATCH_HOME/reports/report.html``."""
-    return (home or paths.home()) / "reports" / "report.html"
+    """``$DIPLOWATCH_HOME/reports/index.html``."""
+    return (home or paths.home()) / "reports" / "index.html"
 
 
 # --------------------------------------------------------------------------- warehouse access
@@ -226,7 +226,11 @@ def _theme_section(m: Marts) -> Section:
             from fct_posts
         )
 
-        select theme, count(*) as posts, round(avg(engagement), 1) as avg_engagement, median(engagement) as median_engagement,
+        select
+            theme,
+            count(*) as posts,
+            round(avg(engagement), 1) as avg_engagement,
+            median(engagement) as median_engagement,
         from post_themes
         group by all
         """
@@ -282,7 +286,9 @@ def _bilingual_section(m: Marts) -> Section:
         return s
     overall = df.groupby("platform", as_index=False)[["posts", "bilingual_posts"]].sum()
     overall["bilingual_share"] = (overall["bilingual_posts"] / overall["posts"]).round(4)
-    share = alt.Y("bilingual_share:Q", title="bilingual share", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    share = alt.Y(
+        "bilingual_share:Q", title="bilingual share", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+    )
     s.charts.append(
         alt.Chart(overall)
         .mark_bar()
@@ -301,7 +307,13 @@ def _bilingual_section(m: Marts) -> Section:
             x=alt.X("utcyearmonth(month):T", title="month"),
             y=share,
             color=alt.Color("platform:N"),
-            tooltip=["month:T", "platform:N", "posts:Q", "bilingual_posts:Q", alt.Tooltip("bilingual_share:Q", format=".1%")],
+            tooltip=[
+                "month:T",
+                "platform:N",
+                "posts:Q",
+                "bilingual_posts:Q",
+                alt.Tooltip("bilingual_share:Q", format=".1%"),
+            ],
         )
         .properties(width=400, height=220)
     )
@@ -376,7 +388,15 @@ def _events_section(m: Marts) -> Section:
     order = df["label"].tolist()
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     color = alt.Color("which_first:N", title="came first", scale=_scale(FIRST_COLORS, df["which_first"]))
-    tip = ["label:N", "event_type:N", "post_first_at:T", "news_first_at:T", "posts_lead_hours:Q", "n_posts:Q", "n_news:Q"]
+    tip = [
+        "label:N",
+        "event_type:N",
+        "post_first_at:T",
+        "news_first_at:T",
+        "posts_lead_hours:Q",
+        "n_posts:Q",
+        "n_news:Q",
+    ]
     utc = alt.Scale(type="utc")
     span = (
         alt.Chart(df)
@@ -568,7 +588,7 @@ def vega_bundle() -> str:
 
 def _script_json(obj: Any) -> str:
     """JSON safe to place inside a <script> element."""
-    return json.dumps(obj, ensure_ascii=False, default=str).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return json.dumps(obj, ensure_ascii=False, default=str).replace("<", "\\u003c")
 
 
 def _render_section(s: Section, first_chart: int) -> tuple[str, list[dict[str, Any]]]:
@@ -602,10 +622,12 @@ section {{ border-top: 1px solid #ddd; padding: .5rem 0 1rem; }}
 .no-data {{ color: #8a6d3b; background: #fcf8e3; padding: .5rem .8rem; display: inline-block; }}
 .chart-error {{ color: #a94442; background: #f2dede; padding: .5rem; }}
 .facts {{ display: flex; flex-wrap: wrap; gap: 1rem; }}
-.facts div {{ background: #f5f5f5; padding: .5rem .8rem; }} .facts span {{ display: block; color: #666; font-size: .8rem; }}
+.facts div {{ background: #f5f5f5; padding: .5rem .8rem; }}
+.facts span {{ display: block; color: #666; font-size: .8rem; }}
 .verdict {{ font-weight: bold; padding: .4rem .8rem; display: inline-block; }}
 .verdict.pass {{ background: #dff0d8; color: #3c763d; }} .verdict.fail {{ background: #f2dede; color: #a94442; }}
-table.quality {{ border-collapse: collapse; }} table.quality td, table.quality th {{ border: 1px solid #ddd; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
+table.quality {{ border-collapse: collapse; }}
+table.quality td, table.quality th {{ border: 1px solid #ddd; padding: .3rem .6rem; text-align: left; }}
 tr.bad td {{ background: #f2dede; }}
 </style>
 <script>
@@ -685,7 +707,9 @@ def write_report(
         if con is not None:
             con.execute("set timezone = 'UTC'")
         sections = build_sections(con, quality)
-        summary = _summary(Marts(con)) if con is not None else f"<p class='no-data'>{NO_DATA}: {warehouse} does not exist</p>"
+        summary = (
+            _summary(Marts(con)) if con is not None else f"<p class='no-data'>{NO_DATA}: {warehouse} does not exist</p>"
+        )
     finally:
         if con is not None:
             con.close()

@@ -59,10 +59,12 @@ def run_summary(quality: dict | None = None, report: str | None = None) -> dict:
     if quality:
         verdict = "PASSED" if all(q.get("success", False) for q in quality.values()) else "FAILED"
         for name, q in quality.items():
-            lines.append(f"Data quality [{name}]: {'passed' if q.get('success') else 'FAILED'}"
-                         f", {q.get('warnings', 0)} warning(s); Data Docs: {q.get('docs')}")
+            lines.append(
+                f"Data quality [{name}]: {'passed' if q.get('success') else 'FAILED'}"
+                f", {q.get('warnings', 0)} warning(s); Data Docs: {q.get('docs')}"
+            )
     lines.append(f"Data-quality verdict: {verdict}")
-    lines.append(f"Query it: duckdb -readonly {paths.warehouse()}   (or: diplowatch query \"select ...\")")
+    lines.append(f'Query it: duckdb -readonly {paths.warehouse()}   (or: diplowatch query "select ...")')
     lines.append(f"Marts as Parquet: {paths.marts_export()}/")
     if report:
         lines.append(f"Run report: {report}")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from diplowatch.sources import telegram
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,9 +30,13 @@ def run_demo(home: Path, airflow_home: Path) -> subprocess.CompletedProcess[str]
 
 def mart_snapshot(db: Path) -> dict[str, list]:
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-            " and regexp_matches(table_name, '^(dim|fct|agg|bridge)_') order by 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+                " and regexp_matches(table_name, '^(dim|fct|agg|bridge)_') order by 1"
+            ).fetchall()
+        ]
         return {t: sorted(map(repr, con.execute(f'select * from "{t}"').fetchall())) for t in tables}
 
 
@@ -60,7 +63,7 @@ def sample_telegram_post_uids() -> set[str]:
 
 
 def test_demo_publishes_every_sample_post(demo_runs):
-    home, first, _, _ = demo_runs
+    home, _, _, _ = demo_runs
     expected = sample_telegram_post_uids()
     assert len(expected) >= 150
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from diplowatch.report import write_report
 
 pytestmark = pytest.mark.browser
@@ -68,7 +67,9 @@ def test_every_chart_of_the_report_renders(tmp_path: Path, browser) -> None:
     con = duckdb.connect(str(warehouse))
     con.execute(MARTS_SQL.read_text(encoding="utf-8"))
     con.close()
-    report = write_report(warehouse, tmp_path / "report.html", {"landing": {"success": True}, "marts": {"success": True}})
+    report = write_report(
+        warehouse, tmp_path / "report.html", {"landing": {"success": True}, "marts": {"success": True}}
+    )
 
     browser.get(report.resolve().as_uri())
     assert _wait_rendered(browser) == "done", "vega-embed did not finish rendering"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from diplowatch.publish import build_path, publish
 
 REPO = Path(__file__).parents[2]

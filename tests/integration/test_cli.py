@@ -12,7 +12,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from diplowatch.cli import main
 
 MARTS_SQL = Path(__file__).parents[1] / "fixtures" / "analysts" / "marts.sql"
@@ -35,7 +34,11 @@ def test_query_table_csv_json(published: Path, capsys) -> None:
     assert out[0].split("|")[0].strip() == "platform" and out[3] == "telegram |    60" and out[-1] == "(4 rows)"
 
     assert main(["query", "select event_id, platforms from fct_events order by 1 limit 2", "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["event_id,platforms", "ev_000,\"[telegram, vk]\"", "ev_001,[telegram]"]
+    assert capsys.readouterr().out.splitlines() == [
+        "event_id,platforms",
+        'ev_000,"[telegram, vk]"',
+        "ev_001,[telegram]",
+    ]
 
     assert main(["query", "select event_id, lag_hours from fct_events order by 1 limit 1", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"event_id": "ev_000", "lag_hours": 30.0}
@@ -74,7 +77,8 @@ def test_import_generic_posts_and_news_then_status(diplowatch_home: Path, tmp_pa
     posts.write_text(
         '{"platform": "telegram", "account": "rusembdprk", "native_id": "9001", '
         '"published_at": "2024-05-01T10:00:00Z", "text": "Концерт", "likes": 12, "views": 300}\n'
-        '{"platform": "telegram", "account": "rusembdprk", "native_id": "9002", "published_at": "2024-05-02T10:00:00"}\n',
+        '{"platform": "telegram", "account": "rusembdprk", "native_id": "9002",'
+        ' "published_at": "2024-05-02T10:00:00"}\n',
         encoding="utf-8",
     )
     assert main(["import", str(posts), "--kind", "posts", "--run-id", "import_test", "--dt", "2024-05-03"]) == 0
@@ -95,7 +99,9 @@ def test_import_generic_posts_and_news_then_status(diplowatch_home: Path, tmp_pa
     assert by_entity[("import_test", "posts")]["rows"] == 1
     assert by_entity[("import_test", "rejects")]["source"] == "import"
     assert by_entity[("import_news", "news_items")]["files"] == 1
-    assert {(q["checkpoint"], q["verdict"], q["critical_failed"]) for q in status["quality"]} == {("marts", "FAILED", 1)}
+    assert {(q["checkpoint"], q["verdict"], q["critical_failed"]) for q in status["quality"]} == {
+        ("marts", "FAILED", 1)
+    }
     assert status["published"]["exists"] is False
 
     assert main(["status"]) == 0
@@ -141,6 +147,8 @@ def _write_quality_history(home: Path) -> None:
         {"run_id": "run_1", "checkpoint": "marts", "suite": "fct_posts", "expectation": e, "table": "fct_posts",
          "column": "post_uid", "severity": sev, "success": ok, "unexpected_count": n, "observed_value": None,
          "message": None, "observed_at": now}
-        for e, sev, ok, n in [("unique", "critical", False, 3), ("not_null", "critical", True, 0), ("band", "warning", False, 1)]
+        for e, sev, ok, n in [
+            ("unique", "critical", False, 3), ("not_null", "critical", True, 0), ("band", "warning", False, 1)
+        ]
     ]  # fmt: skip
     pq.write_table(pa.Table.from_pylist(rows), target)

@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
 from diplowatch.publish import PublishError, build_path, publish
 
 MARTS_SQL = Path(__file__).parents[1] / "fixtures" / "analysts" / "marts.sql"

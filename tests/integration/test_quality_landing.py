@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from diplowatch.landing import partition_path, to_table, write_parquet_atomic
 from diplowatch.quality import DataQualityError, run_landing_checkpoint
 
@@ -126,13 +125,21 @@ def test_history_dataset_is_queryable_and_idempotent(runs):
     assert dict((r[0], r[2]) for r in rows)["manual__bad"] == 3
     columns = duckdb.sql(f"describe select * from read_parquet('{glob}')").fetchall()
     assert {c[0] for c in columns} >= {
-        "run_id", "checkpoint", "suite", "expectation", "table", "column", "severity",
-        "success", "unexpected_count", "observed_at",
+        "run_id",
+        "checkpoint",
+        "suite",
+        "expectation",
+        "table",
+        "column",
+        "severity",
+        "success",
+        "unexpected_count",
+        "observed_at",
     }
 
 
 def test_data_docs_index_exists(runs):
-    home, good, _, bad = runs
+    home, _, _, bad = runs
     assert bad.docs_path == home / "quality" / "docs" / "index.html"
     assert bad.docs_path.exists()
     assert "landing_posts" in bad.docs_path.read_text(encoding="utf-8")

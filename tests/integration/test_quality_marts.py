@@ -6,13 +6,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from diplowatch.quality import run_marts_checkpoint
 
 CLEAN = """
 create table dim_missions as select * from (values ('ru_dprk'), ('ru_rok')) as t(mission_id);
 create table dim_accounts as select * from (values
-    ('telegram:rusembdprk', 'ru_dprk', 'telegram'), ('vk:rusembdprk', 'ru_dprk', 'vk')) as t(account_uid, mission_id, platform);
+    ('telegram:rusembdprk', 'ru_dprk', 'telegram'), ('vk:rusembdprk', 'ru_dprk', 'vk')
+) as t(account_uid, mission_id, platform);
 create table dim_themes as select * from (values ('chuseok'), ('reception'), ('marathon')) as t(theme_id);
 create table dim_entities as select * from (values ('choe_son_hui'), ('pyongyang')) as t(entity_id);
 create table fct_posts as select * from (values
@@ -25,9 +25,10 @@ create table fct_posts as select * from (values
 ) as t(post_uid, account_uid, mission_id, platform, published_at, likes, shares, comments, views,
        primary_language, is_bilingual, register, content_group);
 create table fct_post_metrics_daily as select * from (values
-    ('telegram:rusembdprk:1', date '2017-10-04', 5, 500), ('telegram:rusembdprk:1', date '2017-10-05', 10, 1000),
-    ('telegram:rusembdprk:2', date '2017-11-07', 30, 2000)
-) as t(post_uid, metric_date, likes, views);
+    ('telegram:rusembdprk:1', date '2017-10-04', 5, 1, 0, 500),
+    ('telegram:rusembdprk:1', date '2017-10-05', 10, 2, 1, 1000),
+    ('telegram:rusembdprk:2', date '2017-11-07', 30, 5, 3, 2000)
+) as t(post_uid, metric_date, likes, shares, comments, views);
 create table fct_news_items as select * from (values
     ('news:1', timestamptz '2017-11-08 00:00:00+00')) as t(item_uid, published_at);
 create table fct_events as select * from (values ('ev1')) as t(event_id);
@@ -42,7 +43,7 @@ BREAK = """
 insert into fct_posts values
     ('telegram:rusembdprk:1', 'telegram:ghost', 'ru_dprk', 'telegram', timestamptz '2017-12-01 00:00:00+00',
      -3, 0, 0, 10, 'ru', false, 'people', 'people');
-insert into fct_post_metrics_daily values ('telegram:rusembdprk:1', date '2017-10-06', 10, 100);
+insert into fct_post_metrics_daily values ('telegram:rusembdprk:1', date '2017-10-06', 10, 2, 1, 100);
 insert into bridge_event_items values ('ev_missing', 'news:1');
 """
 
@@ -75,8 +76,16 @@ def test_clean_warehouse_passes(outcomes):
     assert clean.success, clean.summary()
     assert not clean.warnings, clean.summary()
     assert {r.table for r in clean.results} == {
-        "dim_missions", "dim_accounts", "dim_themes", "dim_entities", "fct_posts", "fct_post_metrics_daily",
-        "fct_news_items", "fct_events", "bridge_event_items", "agg_monthly_engagement",
+        "dim_missions",
+        "dim_accounts",
+        "dim_themes",
+        "dim_entities",
+        "fct_posts",
+        "fct_post_metrics_daily",
+        "fct_news_items",
+        "fct_events",
+        "bridge_event_items",
+        "agg_monthly_engagement",
     }
     assert not clean.skipped
 
@@ -92,7 +101,10 @@ def test_broken_warehouse_fails_on_keys_foreign_keys_and_counts(outcomes):
     warn = {(w.expectation, w.table): w.unexpected_count for w in broken.warnings}
     assert warn[("metrics_not_decreasing(views, likes; tolerance max(5, 10%))", "fct_post_metrics_daily")] == 1
     messages = "\n".join(f.message for f in broken.critical_failures)
-    assert "foreign_key(account_uid -> dim_accounts.account_uid) failed on fct_posts.account_uid, 1 unexpected row(s)" in messages
+    assert (
+        "foreign_key(account_uid -> dim_accounts.account_uid) failed on fct_posts.account_uid, 1 unexpected row(s)"
+        in messages
+    )
 
 
 def test_absent_tables_and_columns_are_skipped_with_a_warning(outcomes):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from diplowatch.report import NO_DATA, default_report_path, write_report
 
 MARTS_SQL = Path(__file__).parents[1] / "fixtures" / "analysts" / "marts.sql"
@@ -66,7 +65,10 @@ def test_missing_tables_say_no_data_yet(tmp_path: Path) -> None:
 
 
 def test_partial_marts_draw_what_they_can(tmp_path: Path) -> None:
-    sql = MARTS_SQL.read_text(encoding="utf-8") + "\nalter table main.fct_posts drop column register;\ndrop table main.fct_events;"
+    sql = (
+        MARTS_SQL.read_text(encoding="utf-8")
+        + "\nalter table main.fct_posts drop column register;\ndrop table main.fct_events;"
+    )
     page = write_report(build(tmp_path / "w.duckdb", sql), tmp_path / "r.html").read_text(encoding="utf-8")
     assert "fct_posts has no column(s) register" in page
     assert "table fct_events is not in the warehouse" in page
@@ -77,7 +79,7 @@ def test_empty_marts_and_default_path(diplowatch_home: Path) -> None:
     sql = MARTS_SQL.read_text(encoding="utf-8") + "\ndelete from main.fct_posts;\ndelete from main.fct_events;"
     build(diplowatch_home / "warehouse.duckdb", sql)
     out = write_report()
-    assert out == default_report_path() == diplowatch_home / "reports" / "report.html"
+    assert out == default_report_path() == diplowatch_home / "reports" / "index.html"
     page = out.read_text(encoding="utf-8")
     assert specs(page) == []
     assert "fct_posts is empty" in page and "no events" in page

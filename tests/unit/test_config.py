@@ -33,7 +33,9 @@ def test_unknown_platform_names_file_key_and_choices(tmp_path):
 
 
 def test_unknown_key_is_refused(tmp_path):
-    path = write(tmp_path, "missions:\n  - id: m\n    name: M\n    country: RU\n    host_country: KP\n    colour: red\n")
+    path = write(
+        tmp_path, "missions:\n  - id: m\n    name: M\n    country: RU\n    host_country: KP\n    colour: red\n"
+    )
     with pytest.raises(ConfigError, match=r"missions\[0\]\.colour: unknown key"):
         load_watchlist(path)
 

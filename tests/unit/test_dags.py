@@ -26,7 +26,13 @@ def test_no_import_errors(dagbag):
 
 def test_one_ingest_dag_per_source_and_the_warehouse(dagbag):
     assert set(dagbag.dag_ids) == {
-        "telegram_ingest", "x_ingest", "facebook_ingest", "vk_ingest", "news_ingest", "imports_ingest", "warehouse"
+        "telegram_ingest",
+        "x_ingest",
+        "facebook_ingest",
+        "vk_ingest",
+        "news_ingest",
+        "imports_ingest",
+        "warehouse",
     }
 
 

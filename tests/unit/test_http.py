@@ -6,9 +6,9 @@ import logging
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
-
 from diplowatch.http import FetchError, HttpClient, RateLimited, retry_after_seconds
 from diplowatch.raw import RawWriter, read_raw
 
@@ -18,10 +18,10 @@ TOKEN = "s3cr3t-T0KEN-value"
 class Script(BaseHTTPRequestHandler):
     """Answers each path with the next (status, headers, body) of its script."""
 
-    scripts: dict[str, list[tuple[int, dict, bytes]]] = {}
-    seen: list[str] = []
+    scripts: ClassVar[dict[str, list[tuple[int, dict, bytes]]]] = {}
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         path = self.path.split("?")[0]
         type(self).seen.append(self.path)
         steps = type(self).scripts[path]

@@ -2,7 +2,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pyarrow.parquet as pq
-
 from diplowatch import landing, paths
 
 
@@ -25,8 +24,17 @@ def test_valid_records_land_and_bad_ones_are_rejected_with_reasons():
     batch.add("posts", post(1))
     batch.add("posts", post(2, published_at=None))
     batch.add("posts", post(3, published_at=datetime(2017, 1, 1)))  # naive
-    batch.add("post_metrics", {"post_uid": "telegram:chan:1", "platform": "telegram", "account_uid": "telegram:chan",
-                               "observed_at": datetime.now(UTC), "views": -5, "source_format": "web"})
+    batch.add(
+        "post_metrics",
+        {
+            "post_uid": "telegram:chan:1",
+            "platform": "telegram",
+            "account_uid": "telegram:chan",
+            "observed_at": datetime.now(UTC),
+            "views": -5,
+            "source_format": "web",
+        },
+    )
     batch.add("posts", post(4, platform="myspace"))
     assert batch.counts() == {"posts": 1, "rejects": 4}
     reasons = [r["reason"] for r in batch.rejects]
@@ -37,7 +45,10 @@ def test_valid_records_land_and_bad_ones_are_rejected_with_reasons():
 
     written = landing.land(batch, dt=date(2018, 5, 1))
     (posts_file,) = written["posts"]
-    assert posts_file == paths.landing() / "posts/platform=telegram/dt=2018-05-01/manual__2018-05-01T00_00_00_00_00.parquet"
+    assert (
+        posts_file
+        == paths.landing() / "posts/platform=telegram/dt=2018-05-01/manual__2018-05-01T00_00_00_00_00.parquet"
+    )
     table = pq.read_table(posts_file)
     assert table.schema.field("published_at").type == landing.TS
     assert table.num_rows == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-
 from diplowatch.quality import duckdb_fix
 
 pytest.importorskip("great_expectations")

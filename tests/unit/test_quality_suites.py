@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from diplowatch.quality.outcome import CheckpointOutcome, DataQualityError, ExpectationOutcome
 from diplowatch.quality.suites import SuiteError, load_suite, load_suites, qualify_refs, resolve
 
 MART_TABLES = {
-    "dim_missions", "dim_accounts", "dim_themes", "dim_entities", "fct_posts", "fct_post_metrics_daily",
-    "fct_news_items", "fct_events", "bridge_event_items", "agg_monthly_engagement",
+    "dim_missions",
+    "dim_accounts",
+    "dim_themes",
+    "dim_entities",
+    "fct_posts",
+    "fct_post_metrics_daily",
+    "fct_news_items",
+    "fct_events",
+    "bridge_event_items",
+    "agg_monthly_engagement",
 }
 
 
@@ -26,27 +33,47 @@ def test_every_suite_loads_and_every_expectation_has_a_severity(checkpoint):
 
 def test_suites_cover_every_landing_entity_and_mart():
     assert {s.table for s in load_suites("landing")} == {
-        "posts", "post_metrics", "accounts", "account_metrics", "news_items", "landing_sources",
+        "posts",
+        "post_metrics",
+        "accounts",
+        "account_metrics",
+        "news_items",
+        "landing_sources",
     }
     assert {s.table for s in load_suites("marts")} == MART_TABLES
 
 
 def test_bad_severity_is_refused_with_file_and_type(tmp_path):
     path = tmp_path / "x.json"
-    path.write_text(json.dumps({
-        "name": "s", "table": "t", "version": 1,
-        "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"},
-                          "meta": {"severity": "fatal"}}],
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "name": "s",
+                "table": "t",
+                "version": 1,
+                "expectations": [
+                    {
+                        "type": "expect_column_values_to_not_be_null",
+                        "kwargs": {"column": "a"},
+                        "meta": {"severity": "fatal"},
+                    }
+                ],
+            }
+        )
+    )
     with pytest.raises(SuiteError, match=r"x.json: expectations\[0\] \(expect_column_values_to_not_be_null\)"):
         load_suite(path)
 
 
 def test_resolve_skips_missing_tables_and_columns_and_fills_parameters():
     suite = next(s for s in load_suites("marts") if s.table == "fct_posts")
-    columns = {"fct_posts": {"post_uid", "account_uid", "platform", "published_at", "likes"}, "dim_accounts": {"account_uid"}}
-    runnable, skipped = resolve(suite, columns, {"max_ts": "2030-01-01", "platforms": ["telegram"]},
-                                {"dim_accounts": '"main"."dim_accounts"'})
+    columns = {
+        "fct_posts": {"post_uid", "account_uid", "platform", "published_at", "likes"},
+        "dim_accounts": {"account_uid"},
+    }
+    runnable, skipped = resolve(
+        suite, columns, {"max_ts": "2030-01-01", "platforms": ["telegram"]}, {"dim_accounts": '"main"."dim_accounts"'}
+    )
     names = {(e.name, e.column) for e in runnable}
     assert ("foreign_key(account_uid -> dim_accounts.account_uid)", "account_uid") in names
     assert any("table dim_missions" in s for s in skipped)
@@ -64,8 +91,9 @@ def test_qualify_refs():
 
 
 def test_outcome_messages_and_raise():
-    crit = ExpectationOutcome("landing_posts", "expect_column_values_to_be_unique", "posts", "post_uid",
-                              "critical", False, 2)
+    crit = ExpectationOutcome(
+        "landing_posts", "expect_column_values_to_be_unique", "posts", "post_uid", "critical", False, 2
+    )
     warn = ExpectationOutcome("landing_posts", "text_not_empty(text)", "posts", "text", "warning", False, 1)
     ok = CheckpointOutcome("landing", "r1", results=[warn])
     assert ok.success and ok.warnings == [warn]

@@ -37,6 +37,7 @@ def _fernet() -> str:
 
 GENERATORS: dict[str, Callable[[], str]] = {
     "AIRFLOW_FERNET_KEY": _fernet,
+    "AIRFLOW_JWT_SECRET": lambda: _token(64),  # JWT HMAC key: at least 64 bytes
     "MINIO_ROOT_USER": lambda: "minio-" + secrets.token_hex(4),
     "DIPLOWATCH_S3_ACCESS_KEY": lambda: "diplowatch-" + secrets.token_hex(4),
     "FLOWER_BASIC_AUTH": lambda: "flower:" + _token(24),

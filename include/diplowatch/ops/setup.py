@@ -140,7 +140,7 @@ def write_secrets_config(airflow_home: Path) -> Path:
         parser.read(cfg_path)
     wanted = {
         ("core", "fernet_key"): _fernet_key,
-        ("api_auth", "jwt_secret"): lambda: secrets.token_urlsafe(32),
+        ("api_auth", "jwt_secret"): lambda: secrets.token_urlsafe(64),  # >= 64 bytes for HS512
         ("api", "secret_key"): lambda: secrets.token_urlsafe(32),
     }
     changed = not cfg_path.exists()

@@ -67,7 +67,9 @@ def run_checkpoint(
         runnable, skipped_here = resolve(suite, columns, params, qualified)
         skipped.extend(skipped_here)
         if runnable:
-            prepared.append(gxrun.PreparedSuite(spec=suite, expectations=runnable, schema=schema_of(qualified[suite.table])))
+            prepared.append(
+                gxrun.PreparedSuite(spec=suite, expectations=runnable, schema=schema_of(qualified[suite.table]))
+            )
     for message in skipped:
         log.warning("%s", message)
     outcome = CheckpointOutcome(checkpoint=checkpoint, run_id=run_id, skipped=skipped)

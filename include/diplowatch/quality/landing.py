@@ -76,9 +76,7 @@ def _sql_list(files: list[Path]) -> str:
     return "[" + ", ".join("'" + f.as_posix().replace("'", "''") + "'" for f in files) + "]"
 
 
-def _previous_runs(
-    entity: str, source: str, landing_root: Path, exclude: set[Path], keep: int
-) -> list[int]:
+def _previous_runs(entity: str, source: str, landing_root: Path, exclude: set[Path], keep: int) -> list[int]:
     """Row counts of the last ``keep`` previous runs of one entity and source (Parquet metadata only)."""
     per_run: dict[str, list[Any]] = defaultdict(lambda: [0, 0.0])
     for f in (landing_root / entity / f"platform={source}").glob("dt=*/*.parquet"):

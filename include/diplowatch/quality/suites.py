@@ -101,7 +101,9 @@ def load_suite(path: Path) -> SuiteSpec:
             raise SuiteError(f"{where}: missing 'type'")
         meta = dict(exp.get("meta") or {})
         if meta.get("severity") not in SEVERITIES:
-            raise SuiteError(f"{where} ({exp['type']}): meta.severity must be one of {SEVERITIES}, got {meta.get('severity')!r}")
+            raise SuiteError(
+                f"{where} ({exp['type']}): meta.severity must be one of {SEVERITIES}, got {meta.get('severity')!r}"
+            )
         specs.append(ExpectationSpec(type=exp["type"], kwargs=dict(exp.get("kwargs") or {}), meta=meta))
     return SuiteSpec(
         name=doc["name"],
@@ -164,7 +166,9 @@ def resolve(
         missing_tables = sorted(spec.required_tables() - set(columns))
         missing_cols = sorted(spec.required_columns() - present)
         if missing_tables or missing_cols:
-            what = ", ".join([f"table {t}" for t in missing_tables] + [f"column {suite.table}.{c}" for c in missing_cols])
+            what = ", ".join(
+                [f"table {t}" for t in missing_tables] + [f"column {suite.table}.{c}" for c in missing_cols]
+            )
             skipped.append(f"{suite.name}: {spec.name} skipped, missing {what}")
             continue
         where = f"{suite.source}: {spec.name}"

@@ -1,0 +1,187 @@
+"""dbt build of the warehouse on small landing data: marts, idempotence, incremental runs, analyses.
+
+One module-scoped home (tmp DIPLOWATCH_HOME) is built once and taken through the steps in order:
+first build, re-run, a second ingest run, full-refresh comparison, analyses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pytest
+
+from diplowatch import landing, paths
+
+DBT_PROJECT = Path(os.environ.get("DIPLOWATCH_TEST_DBT_PROJECT") or paths.DBT_PROJECT)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dbt"
+ANALYSES = sorted(p.stem for p in (DBT_PROJECT / "analyses").glob("*.sql"))
+INCREMENTAL = ("fct_post_metrics", "fct_post_metrics_daily")
+
+
+def _builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dbt_landing_builder", FIXTURES / "landing_builder.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lb = _builder()
+
+
+class Warehouse:
+    """A tmp DIPLOWATCH_HOME with its dbt target folder, and helpers to run dbt and query the result."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.target = home / "dbt_target"
+        self.db = home / "build" / "warehouse.duckdb"
+
+    def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run dbt on the project into this home; fail the test with dbt's output if it fails."""
+        self.db.parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "DIPLOWATCH_HOME": str(self.home),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+            "DO_NOT_TRACK": "1",
+        }
+        cmd = [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(self.target),
+            "--log-path",
+            str(self.home / "dbt_logs"),
+        ]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
+        return proc
+
+    def rows(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.db), read_only=True) as con:
+            return con.sql(sql).fetchall()
+
+    def table(self, name: str, order_by: str) -> list[tuple]:
+        return self.rows(f"select * from marts.{name} order by {order_by}")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    home = tmp_path_factory.mktemp("dbt_home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DIPLOWATCH_HOME", str(home))
+        landing.ensure_schema_files()
+        lb.land_first_run()
+        wh = Warehouse(home)
+        wh.dbt("build")
+        yield wh
+
+
+def test_fct_posts_has_one_row_per_post_with_latest_metrics(warehouse: Warehouse) -> None:
+    n_posts = len(lb.TELEGRAM_POSTS) + len(lb.X_POSTS)
+    assert warehouse.rows("select count(*), count(distinct post_uid) from marts.fct_posts") == [(n_posts, n_posts)]
+    by_uid = {
+        r[0]: r[1:]
+        for r in warehouse.rows(
+            "select post_uid, n_metric_snapshots, engagement, engagement_24h, engagement_7d,"
+            " followers_at_posting, engagement_per_1k_followers, platform from marts.fct_posts"
+        )
+    }
+    # Telegram: snapshots at +1 h, +23 h, +7 d; latest = base 60; 24 h = the +23 h snapshot (base 40).
+    tg = by_uid["telegram:rusembdprk:101"]
+    assert tg[:4] == (3, lb.expected_engagement(60), lb.expected_engagement(40), lb.expected_engagement(60))
+    # Followers at posting: the snapshot at or before published_at (1000), not the later one (1200).
+    assert tg[4] == 1000
+    assert tg[5] == pytest.approx(1000 * lb.expected_engagement(60) / 1000)
+    # X: latest snapshot (+20 h, base 30) also serves the 24 h age; no snapshot near 7 days.
+    x = by_uid["x:rusembdprk:9001"]
+    assert x[:4] == (2, lb.expected_engagement(30), lb.expected_engagement(30), None)
+    # Followers at posting: no snapshot before, so the first one after.
+    assert x[4] == 500
+    assert {r[6] for r in by_uid.values()} == {"telegram", "x"}
+
+
+def test_staging_and_dims_cover_both_platforms(warehouse: Warehouse) -> None:
+    assert warehouse.rows("select platform, count(*) from staging.stg_posts group by all order by 1") == [
+        ("telegram", len(lb.TELEGRAM_POSTS)),
+        ("x", len(lb.X_POSTS)),
+    ]
+    accounts = dict(warehouse.rows("select account_uid, followers from marts.dim_accounts"))
+    assert accounts["telegram:rusembdprk"] == 1200  # latest snapshot
+    assert accounts["x:rusembdprk"] == 500
+    assert "vk:rusembdprk" in accounts  # from the watch-list seed, nothing landed yet
+    assert warehouse.rows("select mission_id from marts.dim_missions") == [("ru_emb_dprk",)]
+    assert warehouse.rows("select count(*) from marts.fct_news_items") == [(len(lb.NEWS),)]
+
+
+def test_rerun_is_idempotent(warehouse: Warehouse) -> None:
+    keys = {
+        "fct_posts": "post_uid",
+        "fct_post_metrics": "post_uid, observed_at",
+        "fct_post_metrics_daily": "post_uid, metric_date",
+        "agg_monthly_engagement": "all",
+    }
+    before = {name: warehouse.table(name, order) for name, order in keys.items()}
+    warehouse.dbt("run")
+    after = {name: warehouse.table(name, order) for name, order in keys.items()}
+    assert after == before
+    assert warehouse.rows("select count(*) from marts.fct_post_metrics") == [(3 * 4 + 2 * 3,)]
+
+
+def test_incremental_run_after_new_data_matches_full_refresh(warehouse: Warehouse) -> None:
+    lb.land_second_run()
+    warehouse.dbt("build")
+    n_posts = len(lb.TELEGRAM_POSTS) + len(lb.X_POSTS) + 1
+    assert warehouse.rows("select count(*), count(distinct post_uid) from marts.fct_posts") == [(n_posts, n_posts)]
+    latest = dict(warehouse.rows("select post_uid, engagement from marts.fct_posts"))
+    assert latest["telegram:rusembdprk:101"] == lb.expected_engagement(100)
+    assert latest["x:rusembdprk:9001"] == lb.expected_engagement(80)
+    assert latest["telegram:rusembdprk:105"] == lb.expected_engagement(15)
+    edited = warehouse.rows("select post_text from marts.fct_posts where post_uid = 'x:rusembdprk:9003'")
+    assert edited == [("A concert of Russian music at the embassy (edited).",)]
+    assert warehouse.rows("select count(*) from marts.fct_post_metrics") == [(3 * 4 + 2 * 3 + 3,)]
+
+    orders = {"fct_post_metrics": "post_uid, observed_at", "fct_post_metrics_daily": "post_uid, metric_date"}
+    incremental = {name: warehouse.table(name, order) for name, order in orders.items()}
+    warehouse.dbt("run", "--full-refresh", "--select", *INCREMENTAL)
+    full = {name: warehouse.table(name, order) for name, order in orders.items()}
+    assert full == incremental
+
+
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_analysis_compiles_and_answers(warehouse: Warehouse, analysis: str) -> None:
+    compiled = warehouse.target / "compiled" / "diplowatch" / "analyses" / f"{analysis}.sql"
+    if not compiled.exists():
+        warehouse.dbt("compile", "--select", "resource_type:analysis")
+    rows = warehouse.rows(compiled.read_text(encoding="utf-8"))
+    assert rows, f"analysis {analysis} returned no rows on the test data"
+
+
+def test_analyses_give_the_expected_answers(warehouse: Warehouse) -> None:
+    compiled = warehouse.target / "compiled" / "diplowatch" / "analyses"
+    if not (compiled / "q2_bilingual_share_by_platform_month.sql").exists():
+        warehouse.dbt("compile", "--select", "resource_type:analysis")
+    bilingual = {
+        r[0]: r[1] for r in warehouse.rows(f"select platform, sum(n_bilingual_ru_en) from ({_read(compiled, 'q2')}) group by 1")
+    }
+    # Three Telegram posts carry Russian + English paragraphs; no X post does.
+    assert bilingual == {"telegram": 3, "x": 0}
+    registers = {r[0] for r in warehouse.rows(f"select register from ({_read(compiled, 'q1')})")}
+    assert {"official", "people_centred"} <= registers
+
+
+def _read(folder: Path, prefix: str) -> str:
+    (path,) = folder.glob(f"{prefix}_*.sql")
+    return path.read_text(encoding="utf-8")
