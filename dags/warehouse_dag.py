@@ -26,10 +26,8 @@ from diplowatch.ops.callbacks import on_failure
 log = logging.getLogger(__name__)
 WATCHLIST = load_watchlist()
 POOL = "duckdb_writer"
-SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"}) + [
-    "news",
-    "imports",
-]
+POST_SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"})
+SOURCES = [*POST_SOURCES, "news", "imports"]
 
 DEFAULT_ARGS = {
     "owner": "diplowatch",
