@@ -110,9 +110,9 @@ with DAG(
         """Swap the validated build in as the read-only published warehouse; export marts to Parquet."""
         from diplowatch.publish import publish as do_publish
 
-        result = do_publish()
-        print(f"published {result}")
-        return {"published": str(paths.warehouse())}
+        result = do_publish(formats=("parquet", "csv"))
+        print(result.summary())
+        return {"published": str(result.warehouse), "tables": dict(result.tables)}
 
     @task
     def docs_and_report(quality: dict, **context) -> dict:
@@ -120,7 +120,7 @@ with DAG(
         from diplowatch.report import write_report
 
         warehouse.run_dbt("docs", "generate", "--static", check=False)
-        out = write_report(paths.warehouse(), paths.home() / "reports" / "index.html", quality={"marts": quality})
+        out = write_report(quality={"marts": quality}, run_id=context["run_id"])
         print(f"report: {out}\ndbt docs: {paths.DBT_PROJECT / 'target' / 'static_index.html'}")
         return {"report": str(out)}
 

@@ -4,7 +4,8 @@ Reads labelled JSONL (one object a line)::
 
     {"id", "kind": "post"|"news", "platform", "url", "published_at", "title", "text",
      "labels": {"languages": [...], "themes": [...], "register": "...",
-                "entities": [canonical names], "event": "key shared by items of one event" | null}}
+                "entities": [canonical names], "event": "key shared by items of one event" | null,
+                "bilingual": optional, defaults to len(languages) > 1}}
 
 runs the items through the same functions the dbt intermediate models call
 (:mod:`diplowatch.enrich.pipeline`, with the seeds in ``dbt_project/seeds``) and prints
@@ -61,6 +62,7 @@ class Item:
     register: str
     entities: list[str]
     event: str | None
+    bilingual: bool = False
 
 
 @dataclass
@@ -199,6 +201,7 @@ def load_labels(path: Path | str) -> list[Item]:
                     register=str(labels.get("register") or "none"),
                     entities=list(labels.get("entities") or []),
                     event=labels.get("event") or None,
+                    bilingual=bool(labels.get("bilingual", len(labels.get("languages") or []) > 1)),
                 )
             )
     return items
@@ -236,9 +239,9 @@ def evaluate(labels: Path | str, seeds: Path | str = SEEDS) -> Report:
     langs = pipeline.languages_table(texts).to_pylist()
     tagged = pipeline.tagged_table(texts, themes, entities, "eval")
     tags = tagged.to_pylist()
-    candidates = texts.append_column("entity_ids", tagged.column("entity_ids")).append_column(
-        "event_type", tagged.column("event_type")
-    )
+    candidates = texts
+    for col in ("entity_ids", "event_type", "event_types"):
+        candidates = candidates.append_column(col, tagged.column(col))
     clusters = pipeline.event_clusters_table(candidates, entities).to_pylist()
 
     report = Report(n_items=len(items))
@@ -259,7 +262,7 @@ def evaluate(labels: Path | str, seeds: Path | str = SEEDS) -> Report:
         (i.languages[0] if i.languages else None) == r["primary_language"] for i, r in zip(items, langs, strict=True)
     ) / len(items)
     for i, r in zip(items, langs, strict=True):
-        report.bilingual.add({1} if len(i.languages) > 1 else set(), {1} if r["is_bilingual"] else set())
+        report.bilingual.add({1} if i.bilingual else set(), {1} if r["is_bilingual"] else set())
 
     # themes (top level) and register
     pred_t = [{top_level(t, themes) for t in r["theme_ids"]} for r in tags]

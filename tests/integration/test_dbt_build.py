@@ -10,13 +10,11 @@ import importlib.util
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import duckdb
 import pytest
-
 from diplowatch import landing, paths
 
 DBT_PROJECT = Path(os.environ.get("DIPLOWATCH_TEST_DBT_PROJECT") or paths.DBT_PROJECT)
@@ -43,6 +41,7 @@ class Warehouse:
         self.home = home
         self.target = home / "dbt_target"
         self.db = home / "build" / "warehouse.duckdb"
+        self.landing = home / "lake" / "landing"
 
     def dbt(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run dbt on the project into this home; fail the test with dbt's output if it fails."""
@@ -78,15 +77,13 @@ class Warehouse:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    home = tmp_path_factory.mktemp("dbt_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DIPLOWATCH_HOME", str(home))
-        landing.ensure_schema_files()
-        lb.land_first_run()
-        wh = Warehouse(home)
-        wh.dbt("build")
-        yield wh
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    # Paths are explicit: the autouse fixture of tests/conftest.py resets DIPLOWATCH_HOME per test.
+    wh = Warehouse(tmp_path_factory.mktemp("dbt_home"))
+    landing.ensure_schema_files(wh.landing)
+    lb.land_first_run(wh.landing)
+    wh.dbt("build")
+    return wh
 
 
 def test_fct_posts_has_one_row_per_post_with_latest_metrics(warehouse: Warehouse) -> None:
@@ -141,7 +138,7 @@ def test_rerun_is_idempotent(warehouse: Warehouse) -> None:
 
 
 def test_incremental_run_after_new_data_matches_full_refresh(warehouse: Warehouse) -> None:
-    lb.land_second_run()
+    lb.land_second_run(warehouse.landing)
     warehouse.dbt("build")
     n_posts = len(lb.TELEGRAM_POSTS) + len(lb.X_POSTS) + 1
     assert warehouse.rows("select count(*), count(distinct post_uid) from marts.fct_posts") == [(n_posts, n_posts)]
@@ -173,9 +170,8 @@ def test_analyses_give_the_expected_answers(warehouse: Warehouse) -> None:
     compiled = warehouse.target / "compiled" / "diplowatch" / "analyses"
     if not (compiled / "q2_bilingual_share_by_platform_month.sql").exists():
         warehouse.dbt("compile", "--select", "resource_type:analysis")
-    bilingual = {
-        r[0]: r[1] for r in warehouse.rows(f"select platform, sum(n_bilingual_ru_en) from ({_read(compiled, 'q2')}) group by 1")
-    }
+    q2 = _read(compiled, "q2")
+    bilingual = dict(warehouse.rows(f"select platform, sum(n_bilingual_ru_en) from ({q2}) group by 1"))
     # Three Telegram posts carry Russian + English paragraphs; no X post does.
     assert bilingual == {"telegram": 3, "x": 0}
     registers = {r[0] for r in warehouse.rows(f"select register from ({_read(compiled, 'q1')})")}

@@ -18,7 +18,7 @@ from diplowatch.enrich import pipeline
 
 logger = logging.getLogger(__name__)
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 200_000
 
 
 def _rows(rel: Any) -> list[dict[str, Any]]:
@@ -87,7 +87,7 @@ def event_clusters_model(dbt: Any, session: Any) -> pa.Table:
     texts, tagged = dbt.ref("int_texts"), dbt.ref("int_texts_tagged")
     sql = (
         "select t.text_uid, t.kind, t.published_at, t.title, left(t.body_text, 400) as body_text, "
-        "g.entity_ids, g.event_type "
+        "g.entity_ids, g.event_type, g.event_types "
         f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
         "where g.event_type is not null"
     )

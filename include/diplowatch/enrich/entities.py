@@ -16,6 +16,7 @@ so the university does not also count as the person.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,14 +92,20 @@ def load_entities_csv(path: Path | str = ENTITIES_CSV) -> list[Entity]:
 
 
 def _matching_order(entities: Sequence[Entity]) -> tuple[list[Entity], set[str]]:
+    """Entities ordered containers-first (cached: the seed does not change within a run)."""
+    return _matching_order_cached(tuple(entities))
+
+
+@functools.lru_cache(maxsize=8)
+def _matching_order_cached(entities: tuple[Entity, ...]) -> tuple[list[Entity], set[str]]:
     """Entities ordered containers-first, and the ids of containers (whose alias holds another entity's name)."""
+    owners = [e.entity_id for e in entities for _ in e.aliases]
+    alias_arr = normalise_text(pa.array([a for e in entities for a in e.aliases], type=pa.string()))
     containers: set[str] = set()
-    for e in entities:
-        alias_arr = normalise_text(pa.array(list(e.aliases), type=pa.string()))
-        for other in entities:
-            if other.entity_id != e.entity_id and match_mask(alias_arr, other.regex).any():
-                containers.add(e.entity_id)
-                break
+    for other in entities:  # one pass an entity over every alias of the gazetteer
+        for i in np.flatnonzero(match_mask(alias_arr, other.regex)):
+            if owners[i] != other.entity_id:
+                containers.add(owners[i])
     ordered = sorted(entities, key=lambda e: (e.entity_id not in containers, -max(len(a) for a in e.aliases)))
     return ordered, containers
 

@@ -1,11 +1,13 @@
 """Posts and news items about the same happening, clustered into events.
 
-Two texts join one event when they have the same event type (from their themes,
-``themes.csv`` column ``event_type``), share an *event key* entity (a person, place
-or organisation with ``event_key`` true in ``entities.csv``) and fall within
-:data:`WINDOW` of the first text that opened that (type, entity) thread. Links are
-transitive (union-find). A text with an event type but no key entity is an event
-of its own; a text without an event type belongs to no event.
+Two texts join one event when they share an event type (from their themes,
+``themes.csv`` column ``event_type``; a text can have several), share an *event key*
+entity (a person, place or organisation with ``event_key`` true in ``entities.csv``)
+and the later one falls within :data:`WINDOW` of the last text of that (type, entity)
+thread and within :data:`MAX_SPAN` of its first. Texts without any key entity link
+only with each other, by event type, within :data:`NO_ENTITY_WINDOW` (greetings for a
+holiday posted on several platforms). Links are transitive (union-find). A text
+without an event type belongs to no event.
 
 Cost: one sort and one pass, O(n log n), with a dict of open threads.
 """
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(days=3)
+MAX_SPAN = timedelta(days=7)
+NO_ENTITY_WINDOW = timedelta(days=1)
 TITLE_MAX = 110
 
 EVENT_TYPE_LABELS = {
@@ -50,6 +54,7 @@ class EventInput:
     entity_ids: Sequence[str] = ()
     title: str | None = None
     body_text: str | None = None
+    event_types: Sequence[str] = ()
 
 
 @dataclass
@@ -120,18 +125,21 @@ def cluster_events(
         key=lambda i: (items[i].published_at, items[i].text_uid),
     )
     uf = _UnionFind(len(items))
-    open_threads: dict[tuple[str, str], tuple[int, datetime]] = {}
+    threads: dict[tuple[str, str | None], tuple[int, datetime, datetime]] = {}
     for i in order:
         it = items[i]
-        for ent in it.entity_ids:
-            if ent not in key_entities:
-                continue
-            key = (it.event_type, ent)
-            opened = open_threads.get(key)
-            if opened and it.published_at - opened[1] <= window:
-                uf.union(i, opened[0])
-            else:
-                open_threads[key] = (i, it.published_at)
+        keys = [e for e in dict.fromkeys(it.entity_ids) if e in key_entities]
+        for etype in it.event_types or [it.event_type]:
+            for ent in keys or [None]:
+                key = (etype, ent)
+                gap = window if ent is not None else NO_ENTITY_WINDOW
+                opened = threads.get(key)
+                t = it.published_at
+                if opened and t - opened[2] <= gap and t - opened[1] <= MAX_SPAN:
+                    uf.union(i, opened[0])
+                    threads[key] = (opened[0], opened[1], t)
+                else:
+                    threads[key] = (i, t, t)
     clusters: dict[int, list[int]] = {}
     for i in order:
         clusters.setdefault(uf.find(i), []).append(i)
@@ -143,7 +151,8 @@ def _event(
 ) -> list[EventItem]:
     its = [items[i] for i in members]
     first = min(its, key=lambda m: (m.published_at, m.text_uid))
-    etype = first.event_type or "event"
+    types = Counter(m.event_type for m in its if m.event_type)
+    etype = max(types, key=lambda t: (types[t], t == first.event_type)) if types else "event"
     counts = Counter(e for m in its for e in dict.fromkeys(m.entity_ids))
     ranked = sorted(counts, key=lambda e: (-counts[e], e not in key_entities, names.get(e, e)))
     main = [names.get(e, e) for e in ranked[:3]]

@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 LANGUAGES: tuple[str, ...] = ("ru", "en", "ko", "zh", "ja", "fr", "de", "es", "uk")
 LATIN_LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "es")
 MIN_PARAGRAPH_LETTERS = 12  # shorter paragraphs (a signature, a place name, a hashtag line) carry no language
-MIN_LANGUAGE_LETTERS = 25  # a language must hold this many letters of the text…
+MIN_LANGUAGE_LETTERS = 15  # a language must hold this many letters of the text…
 MIN_LANGUAGE_SHARE = 0.12  # …and this share of them, to count
 BILINGUAL_MIN_RATIO = 0.35  # letters of the smaller language block / the larger one
+MIN_LATIN_MINORITY_LETTERS = 60  # a shorter Latin block in another Latin language than the text's is folded into it
 
 _STRIP = re.compile(r"https?://\S+|www\.\S+|[#@][\w.]+|\S+@\S+")
 _PARA_SPLIT = re.compile(r"\n\s*\n|\n")
@@ -125,6 +126,11 @@ def _resolve(per_segment: list[tuple[str, str | None]]) -> LanguageResult:
             continue
         blocks.setdefault(lang, []).append(seg)
         letters[lang] += _letters(seg)
+    latin = sorted((lang for lang in letters if lang in LATIN_LANGUAGES), key=lambda x: -letters[x])
+    for lang in latin[1:]:  # lingua is unreliable on a short headline: fold it into the main Latin language
+        if letters[lang] < MIN_LATIN_MINORITY_LETTERS:
+            letters[latin[0]] += letters.pop(lang)
+            blocks[latin[0]].extend(blocks.pop(lang))
     total = sum(letters.values())
     if not total:
         return LanguageResult([], None, False)

@@ -20,7 +20,7 @@ from diplowatch.enrich.entities import Entity, load_entities, missions_of, tag_e
 from diplowatch.enrich.events import EventInput, cluster_events
 from diplowatch.enrich.languages import detect_languages
 from diplowatch.enrich.relevance import cites_mission_posts
-from diplowatch.enrich.themes import Theme, derive_register, event_type_of, load_themes, tag_themes
+from diplowatch.enrich.themes import Theme, derive_register, event_type_of, event_types_of, load_themes, tag_themes
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ TAGGED_SCHEMA = pa.schema(
         ("entity_ids", STRINGS),
         ("register", pa.string()),
         ("event_type", pa.string()),
+        ("event_types", STRINGS),
         ("text_hash", pa.string()),
         ("seed_version", pa.string()),
     ]
@@ -122,6 +123,7 @@ def tagged_table(texts: pa.Table, themes: Sequence[Theme], entities: Sequence[En
             "entity_ids": pa.array(entity_ids, type=STRINGS),
             "register": pa.array([derive_register(t, themes) for t in theme_ids], type=pa.string()),
             "event_type": pa.array([event_type_of(t, themes) for t in theme_ids], type=pa.string()),
+            "event_types": pa.array([event_types_of(t, themes) for t in theme_ids], type=STRINGS),
             "text_hash": text_hash(texts),
             "seed_version": pa.array([version] * texts.num_rows, type=pa.string()),
         },
@@ -133,7 +135,16 @@ def _naive_utc(ts: datetime) -> datetime:
     return ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
 
 
-EVENT_INPUT_COLUMNS = ("text_uid", "kind", "published_at", "title", "body_text", "entity_ids", "event_type")
+EVENT_INPUT_COLUMNS = (
+    "text_uid",
+    "kind",
+    "published_at",
+    "title",
+    "body_text",
+    "entity_ids",
+    "event_type",
+    "event_types",
+)
 
 
 def event_clusters_table(candidates: pa.Table, entities: Sequence[Entity]) -> pa.Table:
@@ -151,6 +162,7 @@ def event_clusters_table(candidates: pa.Table, entities: Sequence[Entity]) -> pa
             entity_ids=r["entity_ids"] or (),
             title=r["title"],
             body_text=r["body_text"],
+            event_types=r["event_types"] or (),
         )
         for r in candidates.select(list(EVENT_INPUT_COLUMNS)).to_pylist()
         if r["event_type"] and r["published_at"] is not None

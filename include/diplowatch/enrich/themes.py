@@ -110,14 +110,32 @@ def derive_register(theme_ids: Iterable[str], themes: Sequence[Theme]) -> str:
     return "mixed"
 
 
+def _effective_event_type(theme_id: str, by_id: dict[str, Theme]) -> str | None:
+    t: Theme | None = by_id[theme_id]
+    while t is not None:
+        if t.event_type:
+            return t.event_type
+        t = by_id.get(t.parent_id) if t.parent_id else None
+    return None
+
+
+def event_types_of(theme_ids: Sequence[str], themes: Sequence[Theme]) -> list[str]:
+    """Event types of a text: those of its themes (a sub-theme without one takes its parent's), seed order."""
+    by_id = {t.theme_id: t for t in themes}
+    wanted = set(theme_ids)
+    found = [_effective_event_type(t.theme_id, by_id) for t in themes if t.theme_id in wanted]
+    return list(dict.fromkeys(e for e in found if e))
+
+
 def event_type_of(theme_ids: Sequence[str], themes: Sequence[Theme]) -> str | None:
-    """The event type of a text: that of its first theme (seed order) which names one, sub-themes first."""
+    """The main event type of a text: that of its most specific theme first, in seed order."""
     by_id = {t.theme_id: t for t in themes}
     ids = [t.theme_id for t in themes if t.theme_id in set(theme_ids)]
     leaves = [i for i in ids if not any(by_id[j].parent_id == i for j in ids)]
     for i in leaves + ids:
-        if by_id[i].event_type:
-            return by_id[i].event_type
+        found = _effective_event_type(i, by_id)
+        if found:
+            return found
     return None
 
 
