@@ -42,7 +42,7 @@ with posts as (
         count_if(comments < 0) as comments_negative,
         count_if(views < 0) as views_negative,
         count_if(primary_language not in ({languages})) as language_unknown,
-        count_if(content_group not in ({groups})) as content_group_unknown,
+        count_if(register not in ({registers})) as register_unknown,
     from fct_posts
 ),
 
@@ -110,8 +110,8 @@ def build_warehouse(path: Path, rows: int) -> None:
                 (n * 11) % 20000 as views,
                 (['ru', 'en', 'ko'])[1 + n % 3] as primary_language,
                 n % 5 = 0 as is_bilingual,
-                (['official', 'people'])[1 + n % 2] as register,
-                (['official', 'people', 'other'])[1 + n % 3] as content_group,
+                (['official', 'people_centred'])[1 + n % 2] as register,
+                'cg_' || (n % 1000) as content_group,
             from base
             """
         )
@@ -125,7 +125,7 @@ def time_query(path: Path, params: dict, repeat: int) -> tuple[float, dict]:
     sql = HAND_WRITTEN.format(
         platforms=_sql_list(params["platforms"]),
         languages=_sql_list(params["languages"]),
-        groups=_sql_list(params["content_groups"]),
+        registers=_sql_list(params["registers"]),
     )
     times = []
     with duckdb.connect(str(path), read_only=True) as con:

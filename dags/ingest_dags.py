@@ -52,7 +52,7 @@ def _validate(summaries: list[dict], source: str, run_id: str) -> dict:
         for entity, names in s["files"].items():
             files.setdefault(entity, []).extend(names)
     outcome = run_landing_checkpoint(run_id=run_id, files={k: [Path(n) for n in v] for k, v in files.items()})
-    print(f"landing checkpoint: {'passed' if outcome.success else 'FAILED'}; Data Docs: {outcome.docs_path}")
+    print(outcome.summary())
     if not outcome.success:
         moved = ingest.quarantine([n for names in files.values() for n in names], run_id)
         print(f"landing checkpoint failed: moved {len(moved)} file(s) to quarantine")

@@ -101,7 +101,7 @@ with DAG(
         from diplowatch.quality import run_marts_checkpoint
 
         outcome = run_marts_checkpoint(warehouse.build_file(), run_id=context["run_id"])
-        print(f"marts checkpoint: {'passed' if outcome.success else 'FAILED'}; Data Docs: {outcome.docs_path}")
+        print(outcome.summary())
         outcome.raise_for_critical()
         return {"success": outcome.success, "warnings": len(outcome.warnings), "docs": str(outcome.docs_path)}
 

@@ -64,7 +64,7 @@ def run_summary(quality: dict | None = None, report: str | None = None) -> dict:
                 f", {q.get('warnings', 0)} warning(s); Data Docs: {q.get('docs')}"
             )
     lines.append(f"Data-quality verdict: {verdict}")
-    lines.append(f'Query it: duckdb -readonly {paths.warehouse()}   (or: diplowatch query "select ...")')
+    lines.append(f'Query it: .venv/bin/diplowatch query "select ..."  (read-only: {paths.warehouse()})')
     lines.append(f"Marts as Parquet: {paths.marts_export()}/")
     if report:
         lines.append(f"Run report: {report}")

@@ -7,6 +7,7 @@ first build, re-run, a second ingest run, full-refresh comparison, analyses.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -181,3 +182,24 @@ def test_analyses_give_the_expected_answers(warehouse: Warehouse) -> None:
 def _read(folder: Path, prefix: str) -> str:
     (path,) = folder.glob(f"{prefix}_*.sql")
     return path.read_text(encoding="utf-8")
+
+
+def test_every_staging_and_mart_column_is_documented(warehouse: Warehouse) -> None:
+    manifest = json.loads((warehouse.target / "manifest.json").read_text(encoding="utf-8"))
+    checked = 0
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["schema"] not in ("staging", "marts"):
+            continue
+        assert node["description"].strip(), f"{node['name']}: no description in its yml"
+        documented = {name for name, col in node["columns"].items() if col.get("description", "").strip()}
+        actual = {
+            r[0]
+            for r in warehouse.rows(
+                "select column_name from information_schema.columns"
+                f" where table_schema = '{node['schema']}' and table_name = '{node['name']}'"
+            )
+        }
+        assert actual, f"{node['schema']}.{node['name']} is not in the warehouse"
+        assert actual == documented, f"{node['name']}: undocumented {actual - documented}, stale {documented - actual}"
+        checked += 1
+    assert checked >= 30

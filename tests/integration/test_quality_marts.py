@@ -17,11 +17,11 @@ create table dim_themes as select * from (values ('chuseok'), ('reception'), ('m
 create table dim_entities as select * from (values ('choe_son_hui'), ('pyongyang')) as t(entity_id);
 create table fct_posts as select * from (values
     ('telegram:rusembdprk:1', 'telegram:rusembdprk', 'ru_dprk', 'telegram', timestamptz '2017-10-04 09:00:00+00',
-     10, 2, 1, 1000, 'ru', false, 'people', 'people'),
+     10, 2, 1, 1000, 'ru', false, 'people_centred', 'cg_1'),
     ('telegram:rusembdprk:2', 'telegram:rusembdprk', 'ru_dprk', 'telegram', timestamptz '2017-11-07 10:00:00+00',
-     30, 5, 3, 2000, 'ru', true, 'official', 'official'),
+     30, 5, 3, 2000, 'ru', true, 'official', 'cg_2'),
     ('vk:rusembdprk:9', 'vk:rusembdprk', 'ru_dprk', 'vk', timestamptz '2018-02-20 08:00:00+00',
-     4, 0, 0, null, 'en', false, 'official', 'official')
+     4, 0, 0, null, 'en', false, 'official', 'cg_3')
 ) as t(post_uid, account_uid, mission_id, platform, published_at, likes, shares, comments, views,
        primary_language, is_bilingual, register, content_group);
 create table fct_post_metrics_daily as select * from (values
@@ -42,7 +42,7 @@ create table agg_monthly_engagement as select * from (values
 BREAK = """
 insert into fct_posts values
     ('telegram:rusembdprk:1', 'telegram:ghost', 'ru_dprk', 'telegram', timestamptz '2017-12-01 00:00:00+00',
-     -3, 0, 0, 10, 'ru', false, 'people', 'people');
+     -3, 0, 0, 10, 'ru', false, 'people_centred', 'cg_1');
 insert into fct_post_metrics_daily values ('telegram:rusembdprk:1', date '2017-10-06', 10, 2, 1, 100);
 insert into bridge_event_items values ('ev_missing', 'news:1');
 """

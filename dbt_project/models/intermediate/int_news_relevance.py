@@ -5,4 +5,4 @@ from diplowatch.enrich.dbt_models import news_relevance_model
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    return news_relevance_model(dbt, session)
+    return news_relevance_model(session, dbt.ref("int_texts"), dbt.ref("int_texts_tagged"), dbt.ref("entities"))

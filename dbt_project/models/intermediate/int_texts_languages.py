@@ -10,4 +10,4 @@ def model(dbt, session):
         incremental_strategy="delete+insert",
         on_schema_change="append_new_columns",
     )
-    return languages_model(dbt, session)
+    return languages_model(dbt, session, dbt.ref("int_texts"))

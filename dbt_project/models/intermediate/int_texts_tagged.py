@@ -13,4 +13,4 @@ def model(dbt, session):
         incremental_strategy="delete+insert",
         on_schema_change="append_new_columns",
     )
-    return tagged_model(dbt, session)
+    return tagged_model(dbt, session, dbt.ref("int_texts"), dbt.ref("themes"), dbt.ref("entities"))

@@ -1,7 +1,8 @@
 """Bodies of the dbt-duckdb Python models of the intermediate layer (the model files stay thin).
 
-Each function takes dbt's ``dbt`` object and the DuckDB connection and returns a pyarrow
-Table. Incremental models enrich only texts that are new, whose text changed (``text_hash``)
+Each function takes dbt's ``dbt`` object, the DuckDB connection and the relations the model
+file got from ``dbt.ref`` (dbt finds a model's dependencies only in the model file itself),
+and returns a pyarrow Table. Incremental models enrich only texts that are new, whose text changed (``text_hash``)
 or, for seed-driven tags, whose seed version changed; they stream their input in batches
 of :data:`BATCH_ROWS` so memory follows the batch, not the table.
 """
@@ -36,13 +37,12 @@ def _batches(rel: Any) -> Iterator[pa.Table]:
             yield pa.Table.from_batches([batch])
 
 
-def _seeds(dbt: Any) -> tuple[list, list, str]:
-    return pipeline.load_seeds(_rows(dbt.ref("themes")), _rows(dbt.ref("entities")))
+def _seeds(themes: Any, entities: Any) -> tuple[list, list, str]:
+    return pipeline.load_seeds(_rows(themes), _rows(entities))
 
 
-def _todo(dbt: Any, session: Any, extra: str = "") -> Any:
+def _todo(dbt: Any, session: Any, texts: Any, extra: str = "") -> Any:
     """int_texts rows still to enrich: all of them on a full build, else new/changed ones."""
-    texts = dbt.ref("int_texts")
     if not dbt.is_incremental:
         return texts
     sql = (
@@ -64,15 +64,15 @@ def _run(rel: Any, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema, what: 
     return out
 
 
-def languages_model(dbt: Any, session: Any) -> pa.Table:
+def languages_model(dbt: Any, session: Any, texts: Any) -> pa.Table:
     """int_texts_languages: languages, primary language and bilingual flag of each text."""
-    return _run(_todo(dbt, session), pipeline.languages_table, pipeline.LANGUAGES_SCHEMA, "int_texts_languages")
+    return _run(_todo(dbt, session, texts), pipeline.languages_table, pipeline.LANGUAGES_SCHEMA, "int_texts_languages")
 
 
-def tagged_model(dbt: Any, session: Any) -> pa.Table:
+def tagged_model(dbt: Any, session: Any, texts: Any, themes_seed: Any, entities_seed: Any) -> pa.Table:
     """int_texts_tagged: themes, entities, register and event type of each text (seed-driven)."""
-    themes, entities, version = _seeds(dbt)
-    todo = _todo(dbt, session, extra=f"or e.seed_version is distinct from '{version}'")
+    themes, entities, version = _seeds(themes_seed, entities_seed)
+    todo = _todo(dbt, session, texts, extra=f"or e.seed_version is distinct from '{version}'")
     return _run(
         todo,
         lambda batch: pipeline.tagged_table(batch, themes, entities, version),
@@ -81,10 +81,9 @@ def tagged_model(dbt: Any, session: Any) -> pa.Table:
     )
 
 
-def event_clusters_model(dbt: Any, session: Any) -> pa.Table:
+def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: Any) -> pa.Table:
     """int_event_clusters: texts with an event type clustered into events (full recompute)."""
-    _, entities, _ = _seeds(dbt)
-    texts, tagged = dbt.ref("int_texts"), dbt.ref("int_texts_tagged")
+    entities = pipeline.load_entities(_rows(entities_seed))
     sql = (
         "select t.text_uid, t.kind, t.published_at, t.title, left(t.body_text, 400) as body_text, "
         "g.entity_ids, g.event_type, g.event_types "
@@ -94,10 +93,9 @@ def event_clusters_model(dbt: Any, session: Any) -> pa.Table:
     return pipeline.event_clusters_table(_table(session.sql(sql)), entities)
 
 
-def news_relevance_model(dbt: Any, session: Any) -> pa.Table:
+def news_relevance_model(session: Any, texts: Any, tagged: Any, entities_seed: Any) -> pa.Table:
     """int_news_relevance: watch-list mentions and citations of the mission's posts, per news item."""
-    _, entities, _ = _seeds(dbt)
-    texts, tagged = dbt.ref("int_texts"), dbt.ref("int_texts_tagged")
+    entities = pipeline.load_entities(_rows(entities_seed))
     sql = (
         "select t.text_uid, t.title, t.body_text, g.entity_ids "
         f"from ({texts.sql_query()}) as t left join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "

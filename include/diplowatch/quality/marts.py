@@ -20,8 +20,10 @@ CLOCK_SKEW = timedelta(hours=1)
 # Seeds that, when present, override the value sets stored in the suites: (file, column) per parameter.
 SEED_SETS: dict[str, tuple[str, str]] = {
     "languages": ("languages.csv", "language"),
-    "content_groups": ("themes.csv", "content_group"),
+    "registers": ("themes.csv", "register"),
 }
+# Values the models add to a seed's set (fct_posts.register is 'none' when no theme matched).
+SEED_EXTRAS: dict[str, tuple[str, ...]] = {"registers": ("none", "mixed"), "languages": ("und",)}
 
 
 def seed_values(seed: str, column: str, seeds_dir: Path | None = None) -> list[str] | None:
@@ -46,7 +48,7 @@ def marts_params(now: datetime | None = None) -> dict[str, Any]:
     for name, (seed, column) in SEED_SETS.items():
         values = seed_values(seed, column)
         if values:
-            params[name] = values
+            params[name] = sorted(set(values) | set(SEED_EXTRAS.get(name, ())))
     return params
 
 

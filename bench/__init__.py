@@ -1,0 +1,1 @@
+"""Benchmarks at scale: a seeded data generator (``bench.generate``) and the runner (``bench.run``)."""
