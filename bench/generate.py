@@ -27,7 +27,7 @@ import logging
 import random
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +71,7 @@ THEMES: dict[str, dict[str, list[str]]] = {
     },
     "sport": {
         "ru": ["Сотрудники посольства сыграли товарищеский матч по футболу с командой {org}."],
-        "en": ["Embassy staff played a friendly football match against the {org} team."],
+        "en": ["Embassy staff played a friendly football match against {org}."],
         "ko": ["대사관 직원들이 {org} 팀과 친선 축구경기를 하였다."],
     },
     "economy": {
@@ -120,7 +120,8 @@ class Plan:
     posts: int
     metrics_per_post: int = METRICS_PER_POST
     seed: int = 20170901
-    channels: int = field(default=0)
+    tag: str = ""
+    """Inserted in channel/handle names and news URLs: a second plan with another tag adds new data."""
 
     @property
     def telegram_posts(self) -> int:
@@ -210,7 +211,7 @@ def write_telegram(out: Path, plan: Plan, rng: random.Random) -> list[dict]:
     written, channel_no, refs = 0, 0, []
     while written < plan.telegram_posts:
         n = min(POSTS_PER_FILE, plan.telegram_posts - written)
-        channel = f"rusemb{channel_no:04d}"
+        channel = f"rusemb{plan.tag}{channel_no:04d}"
         path = out / "telegram" / channel / "result.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         start = _stamp(rng) - n * 3600
@@ -269,7 +270,7 @@ def write_x(out: Path, plan: Plan, rng: random.Random) -> None:
     written, handle_no = 0, 0
     while written < plan.x_posts:
         n = min(POSTS_PER_FILE, plan.x_posts - written)
-        folder = out / "x" / f"rusembassy{handle_no:04d}"
+        folder = out / "x" / f"rusembassy{plan.tag}{handle_no:04d}"
         folder.mkdir(parents=True, exist_ok=True)
         part_size = max(1, n // 2)
         start = _stamp(rng) - n * 3600
@@ -339,7 +340,7 @@ def _news_rows(plan: Plan, rng: random.Random) -> Iterator[str]:
         domain = rng.choice(NEWS_DOMAINS)
         ts = _stamp(rng)
         row = {
-            "url": f"https://{domain}/politics/{1_000_000 + i}",
+            "url": f"https://{domain}/politics/{plan.tag}{1_000_000 + i}",
             "title": text.split(".")[0][:120],
             "summary": text[:300],
             "published_at": datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -1,5 +1,5 @@
-{#- Models land in plain schemas named for their layer (staging, intermediate, marts, seeds),
-    so analysts query marts.fct_posts rather than main_marts.fct_posts. -#}
+{#- Models land in plain schemas named for their layer (staging, intermediate, seeds),
+    and marts in the default schema, so analysts query fct_posts rather than main_marts.fct_posts. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}

@@ -29,6 +29,8 @@ def airflow_env() -> dict[str, str]:
     env.update(setup_airflow_home(Path(os.environ.get("AIRFLOW_HOME") or paths.REPO / "airflow_home")))
     env["DIPLOWATCH_HOME"] = str(paths.home())
     env["DIPLOWATCH_SAMPLE_DIR"] = str(paths.SAMPLE_DATA)
+    # One `dbt build` task (same models and tests); `make ui` shows one task per model instead.
+    env.setdefault("DIPLOWATCH_DBT_RENDER", "build")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 

@@ -291,7 +291,7 @@ def evaluate(labels: Path | str, seeds: Path | str = SEEDS) -> Report:
     return report
 
 
-def _errors(items, langs, tags, pred_t, by_id, gold_pairs, pred_pairs) -> list[dict]:  # noqa: ANN001
+def _errors(items, langs, tags, pred_t, by_id, gold_pairs, pred_pairs) -> list[dict]:
     """Per item, what the enrichment got wrong (for reading, not for scoring)."""
     out = []
     for i, lang, tag, themes in zip(items, langs, tags, pred_t, strict=True):

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from diplowatch import landing, paths
 
-DBT_PROJECT = Path(os.environ.get("DIPLOWATCH_TEST_DBT_PROJECT") or paths.DBT_PROJECT)
+DBT_PROJECT = paths.DBT_PROJECT
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dbt"
 ANALYSES = sorted(p.stem for p in (DBT_PROJECT / "analyses").glob("*.sql"))
 INCREMENTAL = ("fct_post_metrics", "fct_post_metrics_daily")
@@ -74,7 +74,7 @@ class Warehouse:
             return con.sql(sql).fetchall()
 
     def table(self, name: str, order_by: str) -> list[tuple]:
-        return self.rows(f"select * from marts.{name} order by {order_by}")
+        return self.rows(f"select * from main.{name} order by {order_by}")
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +89,12 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 def test_fct_posts_has_one_row_per_post_with_latest_metrics(warehouse: Warehouse) -> None:
     n_posts = len(lb.TELEGRAM_POSTS) + len(lb.X_POSTS)
-    assert warehouse.rows("select count(*), count(distinct post_uid) from marts.fct_posts") == [(n_posts, n_posts)]
+    assert warehouse.rows("select count(*), count(distinct post_uid) from main.fct_posts") == [(n_posts, n_posts)]
     by_uid = {
         r[0]: r[1:]
         for r in warehouse.rows(
             "select post_uid, n_metric_snapshots, engagement, engagement_24h, engagement_7d,"
-            " followers_at_posting, engagement_per_1k_followers, platform from marts.fct_posts"
+            " followers_at_posting, engagement_per_1k_followers, platform from main.fct_posts"
         )
     }
     # Telegram: snapshots at +1 h, +23 h, +7 d; latest = base 60; 24 h = the +23 h snapshot (base 40).
@@ -116,12 +116,12 @@ def test_staging_and_dims_cover_both_platforms(warehouse: Warehouse) -> None:
         ("telegram", len(lb.TELEGRAM_POSTS)),
         ("x", len(lb.X_POSTS)),
     ]
-    accounts = dict(warehouse.rows("select account_uid, followers from marts.dim_accounts"))
+    accounts = dict(warehouse.rows("select account_uid, followers from main.dim_accounts"))
     assert accounts["telegram:rusembdprk"] == 1200  # latest snapshot
     assert accounts["x:rusembdprk"] == 500
     assert "vk:rusembdprk" in accounts  # from the watch-list seed, nothing landed yet
-    assert warehouse.rows("select mission_id from marts.dim_missions") == [("ru_emb_dprk",)]
-    assert warehouse.rows("select count(*) from marts.fct_news_items") == [(len(lb.NEWS),)]
+    assert warehouse.rows("select mission_id from main.dim_missions") == [("ru_emb_dprk",)]
+    assert warehouse.rows("select count(*) from main.fct_news_items") == [(len(lb.NEWS),)]
 
 
 def test_rerun_is_idempotent(warehouse: Warehouse) -> None:
@@ -135,21 +135,21 @@ def test_rerun_is_idempotent(warehouse: Warehouse) -> None:
     warehouse.dbt("run")
     after = {name: warehouse.table(name, order) for name, order in keys.items()}
     assert after == before
-    assert warehouse.rows("select count(*) from marts.fct_post_metrics") == [(3 * 4 + 2 * 3,)]
+    assert warehouse.rows("select count(*) from main.fct_post_metrics") == [(3 * 4 + 2 * 3,)]
 
 
 def test_incremental_run_after_new_data_matches_full_refresh(warehouse: Warehouse) -> None:
     lb.land_second_run(warehouse.landing)
     warehouse.dbt("build")
     n_posts = len(lb.TELEGRAM_POSTS) + len(lb.X_POSTS) + 1
-    assert warehouse.rows("select count(*), count(distinct post_uid) from marts.fct_posts") == [(n_posts, n_posts)]
-    latest = dict(warehouse.rows("select post_uid, engagement from marts.fct_posts"))
+    assert warehouse.rows("select count(*), count(distinct post_uid) from main.fct_posts") == [(n_posts, n_posts)]
+    latest = dict(warehouse.rows("select post_uid, engagement from main.fct_posts"))
     assert latest["telegram:rusembdprk:101"] == lb.expected_engagement(100)
     assert latest["x:rusembdprk:9001"] == lb.expected_engagement(80)
     assert latest["telegram:rusembdprk:105"] == lb.expected_engagement(15)
-    edited = warehouse.rows("select post_text from marts.fct_posts where post_uid = 'x:rusembdprk:9003'")
+    edited = warehouse.rows("select post_text from main.fct_posts where post_uid = 'x:rusembdprk:9003'")
     assert edited == [("A concert of Russian music at the embassy (edited).",)]
-    assert warehouse.rows("select count(*) from marts.fct_post_metrics") == [(3 * 4 + 2 * 3 + 3,)]
+    assert warehouse.rows("select count(*) from main.fct_post_metrics") == [(3 * 4 + 2 * 3 + 3,)]
 
     orders = {"fct_post_metrics": "post_uid, observed_at", "fct_post_metrics_daily": "post_uid, metric_date"}
     incremental = {name: warehouse.table(name, order) for name, order in orders.items()}
@@ -188,7 +188,7 @@ def test_every_staging_and_mart_column_is_documented(warehouse: Warehouse) -> No
     manifest = json.loads((warehouse.target / "manifest.json").read_text(encoding="utf-8"))
     checked = 0
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["schema"] not in ("staging", "marts"):
+        if node["resource_type"] != "model" or node["schema"] not in ("staging", "main"):
             continue
         assert node["description"].strip(), f"{node['name']}: no description in its yml"
         documented = {name for name, col in node["columns"].items() if col.get("description", "").strip()}

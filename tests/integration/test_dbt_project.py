@@ -12,7 +12,7 @@ import pytest
 from diplowatch import paths
 from diplowatch.config import load_watchlist
 
-LINTED = ["models/staging", "models/marts", "analyses", "tests"]
+LINTED = ["models", "analyses", "tests"]
 
 
 def _seeds_script() -> ModuleType:

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
-
 from diplowatch import landing, warehouse
 
 pytestmark = pytest.mark.timeout(600)

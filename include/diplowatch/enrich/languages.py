@@ -53,7 +53,7 @@ class LanguageResult:
 
 
 @functools.lru_cache(maxsize=1)
-def detector():  # noqa: ANN201 (lingua has no stubs)
+def detector():
     """The lingua detector over the Latin-script languages, built once per process."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 

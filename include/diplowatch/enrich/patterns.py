@@ -30,8 +30,50 @@ NAME_SEP = r"[\s\-‐–]*"
 # Russian inflectional endings (nouns, adjectives, surnames), longest first so the
 # alternation prefers the full ending.
 RU_ENDINGS = sorted(
-    "а я ы и е у ю о й ь ой ей ом ем ою ею ам ям ах ях ым им ых их ую юю ая яя ое ее ые ие ий ый "
-    "ами ями ого его ому ему ыми ими".split(),
+    [
+        "а",
+        "я",
+        "ы",
+        "и",
+        "е",
+        "у",
+        "ю",
+        "о",
+        "й",
+        "ь",
+        "ой",
+        "ей",
+        "ом",
+        "ем",
+        "ою",
+        "ею",
+        "ам",
+        "ям",
+        "ах",
+        "ях",
+        "ым",
+        "им",
+        "ых",
+        "их",
+        "ую",
+        "юю",
+        "ая",
+        "яя",
+        "ое",
+        "ее",
+        "ые",
+        "ие",
+        "ий",
+        "ый",
+        "ами",
+        "ями",
+        "ого",
+        "его",
+        "ому",
+        "ему",
+        "ыми",
+        "ими",
+    ],
     key=len,
     reverse=True,
 )
@@ -83,7 +125,7 @@ def keyword_regex(term: str) -> str:
 
 def _ru_word(word: str) -> str:
     """Regex of one Cyrillic word of a name, allowing Russian case endings (Мацегора -> Мацегоры, Мацегорой)."""
-    if len(word) <= 1 or word.isupper() and len(word) > 1 and not word.endswith("."):
+    if len(word) <= 1 or (word.isupper() and len(word) > 1 and not word.endswith(".")):
         return re.escape(word)  # initials, abbreviations (КНДР, МИД, ТАСС) do not decline
     if word.endswith("."):
         return re.escape(word)

@@ -23,7 +23,7 @@ _FALLBACK = re.compile(
 
 
 def cites_mission_posts(text: str | None) -> bool:
-    """True when the text says it quotes a social-media post ("said on its Facebook page", "в своём Telegram-канале")."""
+    """True when the text says it quotes a social-media post ("said on its Facebook page", "в своём Telegram")."""
     if not text:
         return False
     if _cites is not None:
