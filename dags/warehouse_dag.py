@@ -55,6 +55,7 @@ def dbt_task_group(dag: DAG):
             manifest_path=warehouse.MANIFEST,
             env_vars={"DIPLOWATCH_HOME": str(paths.home())},
             partial_parse=True,
+            install_dbt_deps=False,
         ),
         profile_config=ProfileConfig(
             profile_name="diplowatch", target_name="dev", profiles_yml_filepath=paths.DBT_PROJECT / "profiles.yml"
@@ -70,7 +71,7 @@ def dbt_task_group(dag: DAG):
             emit_datasets=False,
             group_nodes_by_folder=True,
         ),
-        operator_args={"pool": POOL, "install_deps": False},
+        operator_args={"pool": POOL},
         default_args={"retries": 0},
     )
 
