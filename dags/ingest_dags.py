@@ -106,7 +106,7 @@ def build_posts_dag(platform: str) -> DAG:
             )
             return summary.to_dict()
 
-        @task(outlets=[asset])
+        @task(outlets=[asset], retries=0)
         def validate_landing(summaries: list[dict], **context) -> dict:
             """GX checkpoint `landing` on this run's files; publishes the Asset only if it passes."""
             result = _validate(list(summaries), platform, context["run_id"])
@@ -143,7 +143,7 @@ def build_news_dag() -> DAG:
             print(f"landed {summary.counts} from {source}" + (f"; error: {summary.error}" if summary.error else ""))
             return summary.to_dict()
 
-        @task(outlets=[asset])
+        @task(outlets=[asset], retries=0)
         def validate_landing(summaries: list[dict], **context) -> dict:
             result = _validate(list(summaries), "news", context["run_id"])
             context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
@@ -182,7 +182,7 @@ def build_imports_dag() -> DAG:
             print(f"landed {summary.counts} from {importer}")
             return summary.to_dict()
 
-        @task(outlets=[asset])
+        @task(outlets=[asset], retries=0)
         def validate_landing(summaries: list[dict], **context) -> dict:
             result = _validate(list(summaries), "imports", context["run_id"])
             context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}

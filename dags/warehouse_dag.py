@@ -100,7 +100,7 @@ with DAG(
         print(f"run {context['run_id']} triggered by: {triggered or 'hand'}")
         return {"run_id": context["run_id"], "triggered_by": triggered}
 
-    @task(pool=POOL)
+    @task(pool=POOL, retries=0)
     def validate_marts(**context) -> dict:
         """GX checkpoint `marts` on the freshly built tables; critical failures stop publishing."""
         from diplowatch.quality import run_marts_checkpoint
