@@ -28,14 +28,14 @@ import random
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 SIZES: dict[str, int] = {"tiny": 600, "small": 5_000, "medium": 100_000, "large": 1_000_000}
-"""Posts per size; metric snapshots are ``METRICS_PER_POST`` × posts, news items = posts."""
-METRICS_PER_POST = 10
+"""Posts per size; metric snapshots are ``METRICS_PER_POST`` × Telegram posts, news items = posts."""
+METRICS_PER_POST = 16  # per Telegram post; with one archive snapshot per tweet: ~10 snapshots a post
 TELEGRAM_SHARE = 0.6
 POSTS_PER_FILE = 20_000
 ROWS_PER_JSONL = 200_000
@@ -66,7 +66,10 @@ THEMES: dict[str, dict[str, list[str]]] = {
     },
     "culture": {
         "ru": ["В посольстве прошёл концерт и кинопоказ, посвящённый {holiday}.", "Открылась фотовыставка {org}."],
-        "en": ["A concert and film screening dedicated to {holiday} took place.", "A photo exhibition of {org} opened."],
+        "en": [
+            "A concert and a film dedicated to {holiday} took place.",
+            "A photo exhibition of {org} opened.",
+        ],
         "ko": ["{org} 사진전시회가 개막되었다.", "음악회와 영화감상회가 진행되었다."],
     },
     "sport": {

@@ -33,10 +33,10 @@ create table fct_news_items as select * from (values
     ('news:1', timestamptz '2017-11-08 00:00:00+00')) as t(item_uid, published_at);
 create table fct_events as select * from (values ('ev1')) as t(event_id);
 create table bridge_event_items as select * from (values
-    ('ev1', 'news:1'), ('ev1', 'telegram:rusembdprk:2')) as t(event_id, item_uid);
+    ('ev1', 'news:1'), ('ev1', 'telegram:rusembdprk:2')) as t(event_id, text_uid);
 create table agg_monthly_engagement as select * from (values
-    (date '2017-10-01', 'telegram:rusembdprk', 'chuseok', 'ru', 1, 10, 2, 1, 1000)
-) as t(month, account_uid, theme_id, language, posts, likes, shares, comments, views);
+    (date '2017-10-01', 'telegram', 'chuseok', 'ru', 1, 1, 13, 1.0, 1000)
+) as t(month, platform, theme_id, language, n_posts, n_bilingual_posts, engagement_total, bilingual_share, views_total);
 """
 
 BREAK = """
