@@ -97,7 +97,10 @@ class Watchlist(_Strict):
 
     def accounts(self, platform: str | None = None) -> list[tuple[Mission, Account]]:
         return [
-            (m, a) for m in self.missions for a in m.accounts if a.enabled and (platform is None or a.platform == platform)
+            (m, a)
+            for m in self.missions
+            for a in m.accounts
+            if a.enabled and (platform is None or a.platform == platform)
         ]
 
 

@@ -115,7 +115,9 @@ class HttpClient:
             return asked
         return self.backoff * 2 ** (state.attempt_number - 1)
 
-    def get(self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None) -> RawPage:
+    def get(
+        self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> RawPage:
         """Fetch a URL; 2xx/3xx/304 return a RawPage, 4xx (but 429) raise FetchError at once."""
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),

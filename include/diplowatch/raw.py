@@ -54,7 +54,7 @@ class RawWriter:
         self.path = root / source / f"dt={dt.isoformat()}" / f"{run_key(run_id)}.jsonl.gz"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
-        self._fh = gzip.open(self._tmp, "wt", encoding="utf-8")
+        self._fh = gzip.open(self._tmp, "wt", encoding="utf-8")  # noqa: SIM115 (closed in close())
         self._line = 0
         try:
             self._rel = self.path.relative_to(paths.lake()).as_posix()
