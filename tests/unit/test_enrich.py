@@ -9,7 +9,7 @@ import pytest
 from diplowatch.enrich.entities import load_entities, load_entities_csv, tag_entities
 from diplowatch.enrich.events import EventInput, cluster_events, pairs_of
 from diplowatch.enrich.languages import detect_language, detect_languages
-from diplowatch.enrich.patterns import alias_regex, keyword_regex, match_mask
+from diplowatch.enrich.patterns import alias_regex, keyword_regex, match_mask, normalise_text
 from diplowatch.enrich.relevance import cites_mission_posts
 from diplowatch.enrich.themes import (
     SeedError,
@@ -68,14 +68,14 @@ def test_entity_boundaries_and_longest_match(entities):
 def test_alias_regex_handles_initials_without_space():
     rx = alias_regex("А.И. Мацегора")
     arr = pa.array(["Посол А.И.Мацегора", "А. И. Мацегоры", "Мацегора"])
-    assert match_mask(arr, rx).tolist() == [True, True, False]
+    assert match_mask(normalise_text(arr), rx).tolist() == [True, True, False]
 
 
 def test_keyword_stems_and_whole_words():
     arr = pa.array(["переговорах", "meetings", "meet", "перег"])
-    assert match_mask(arr, keyword_regex("переговор*")).tolist() == [True, False, False, False]
-    assert match_mask(arr, keyword_regex("meeting")).tolist() == [False, False, False, False]
-    assert match_mask(arr, keyword_regex("meetings")).tolist() == [False, True, False, False]
+    assert match_mask(normalise_text(arr), keyword_regex("переговор*")).tolist() == [True, False, False, False]
+    assert match_mask(normalise_text(arr), keyword_regex("meeting")).tolist() == [False, False, False, False]
+    assert match_mask(normalise_text(arr), keyword_regex("meetings")).tolist() == [False, True, False, False]
 
 
 def test_entity_seed_errors_name_the_row():

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from diplowatch import paths
-from diplowatch.enrich.patterns import alias_regex, any_of, as_text_array, match_mask, normalise_text, split_terms
+from diplowatch.enrich.patterns import aliases_regex, as_text_array, match_mask, normalise_text, split_terms
 from diplowatch.enrich.themes import SeedError
 
 ENTITY_TYPES = ("person", "place", "organisation")
@@ -68,7 +68,7 @@ def load_entities(rows: Iterable[Mapping[str, object]], where: str = "entities.c
         name = str(row.get("canonical_name") or "").strip()
         aliases = tuple(dict.fromkeys([name, *split_terms(row.get("aliases"))]))  # type: ignore[arg-type]
         try:
-            regex = any_of(alias_regex(a) for a in aliases)
+            regex = aliases_regex(aliases)
         except ValueError as exc:
             raise SeedError(f"{where}: row {n} ({eid}): {exc}") from exc
         out.append(
@@ -122,7 +122,7 @@ def tag_entities(
         mask = match_mask(arr, e.regex)
         hits[e.entity_id] = mask
         if e.entity_id in containers and mask.any():
-            arr = pc.replace_substring_regex(arr, f"(?i){e.regex}", _BLANK)
+            arr = pc.replace_substring_regex(arr, e.regex, _BLANK)
     out: list[list[str]] = [[] for _ in range(n)]
     for e in entities:
         for i in np.flatnonzero(hits[e.entity_id]):

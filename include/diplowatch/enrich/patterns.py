@@ -94,13 +94,13 @@ def script_of(term: str) -> str:
 
 
 def normalise_text(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Fold ё to е (Russian writes both) so one spelling of a stem matches both."""
-    texts = pc.replace_substring(texts, "ё", "е")
-    return pc.replace_substring(texts, "Ё", "Е")
+    """Lower-case and fold ё to е (Russian writes both). Patterns are compiled lower-case, so RE2
+    runs without its (slow, Unicode) case-insensitive mode."""
+    return pc.replace_substring(pc.utf8_lower(texts), "ё", "е")
 
 
 def _norm(term: str) -> str:
-    return term.replace("ё", "е").replace("Ё", "Е").strip()
+    return term.lower().replace("ё", "е").strip()
 
 
 def split_terms(cell: str | None, sep: str = "|") -> list[str]:
@@ -110,17 +110,44 @@ def split_terms(cell: str | None, sep: str = "|") -> list[str]:
     return [t.strip() for t in str(cell).split(sep) if t.strip()]
 
 
-def keyword_regex(term: str) -> str:
-    """RE2 regex of one keyword term (see the module docstring for the syntax)."""
+def _keyword_part(term: str) -> tuple[str, str]:
+    """('sub'|'stem'|'word', regex body without boundaries) of one keyword term."""
     term = _norm(term)
     if not term:
         raise ValueError("empty keyword term")
     if script_of(term) == "hangul":
-        return r"\s*".join(re.escape(w.rstrip("*")) for w in term.split())
+        return "sub", r"\s*".join(re.escape(w.rstrip("*")) for w in term.split())
     words = term.split()
     parts = [re.escape(w[:-1]) + r"[\p{L}\p{N}]*" if w.endswith("*") else re.escape(w) for w in words]
-    tail = "" if words[-1].endswith("*") else WORD_END
-    return WORD_START + WORD_SEP.join(parts) + tail
+    if words[-1].endswith("*"):  # the trailing letters of a final stem do not change whether it matches
+        parts[-1] = re.escape(words[-1][:-1])
+        return "stem", WORD_SEP.join(parts)
+    return "word", WORD_SEP.join(parts)
+
+
+def _grouped(parts: Iterable[tuple[str, str]]) -> str:
+    """One regex from (kind, body) parts, sharing the word-boundary groups (much faster in RE2)."""
+    by_kind: dict[str, list[str]] = {"stem": [], "word": [], "sub": []}
+    for kind, body in parts:
+        by_kind[kind].append(body)
+    out = []
+    if by_kind["stem"]:
+        out.append(WORD_START + "(?:" + "|".join(by_kind["stem"]) + ")")
+    if by_kind["word"]:
+        out.append(WORD_START + "(?:" + "|".join(by_kind["word"]) + ")" + WORD_END)
+    if by_kind["sub"]:
+        out.append("(?:" + "|".join(by_kind["sub"]) + ")")
+    return "|".join(out)
+
+
+def keyword_regex(term: str) -> str:
+    """RE2 regex of one keyword term (see the module docstring for the syntax), for lower-cased text."""
+    return _grouped([_keyword_part(term)])
+
+
+def keywords_regex(terms: Iterable[str]) -> str:
+    """RE2 regex matching any of ``terms`` (empty string for no terms)."""
+    return _grouped(_keyword_part(t) for t in terms)
 
 
 def _ru_word(word: str) -> str:
@@ -139,20 +166,14 @@ def _ru_word(word: str) -> str:
     return re.escape(stem) + RU_ENDING_RE
 
 
-def alias_regex(alias: str) -> str:
-    """RE2 regex of one name alias, tolerant of case endings, hyphens and spacing.
-
-    ``Choe Son Hui`` matches ``Choe Son-hui`` and ``Choe Sonhui``; ``Мацегора`` matches
-    ``Мацегоры``; ``Пхеньян`` matches ``Пхеньяне``; ``최선희`` matches ``최선희는``.
-    """
+def _alias_part(alias: str) -> tuple[str, str]:
     alias = _norm(alias)
     if not alias:
         raise ValueError("empty alias")
     script = script_of(alias)
-    tokens = re.findall(r"[^\s\-‐–.]+\.?|\.", alias)
-    tokens = [t for t in tokens if t != "."]
+    tokens = [t for t in re.findall(r"[^\s\-‐–.]+\.?|\.", alias) if t != "."]
     if script == "hangul":
-        return r"\s*".join(re.escape(t) for t in tokens)
+        return "sub", r"\s*".join(re.escape(t) for t in tokens)
     if script == "cyrillic":
         parts = [_ru_word(t) if _CYRILLIC.search(t) else re.escape(t) for t in tokens]
     else:
@@ -163,8 +184,21 @@ def alias_regex(alias: str) -> str:
             # initials ("А.И. Мацегора", "A. Matsegora") may or may not be followed by a space
             body += r"\s*" if tokens[i - 1].endswith(".") else NAME_SEP
         body += part
-    tail = "" if tokens[-1].endswith(".") else WORD_END
-    return WORD_START + body + tail
+    return ("stem" if tokens[-1].endswith(".") else "word"), body
+
+
+def alias_regex(alias: str) -> str:
+    """RE2 regex of one name alias (for lower-cased text), tolerant of case endings, hyphens and spacing.
+
+    ``Choe Son Hui`` matches ``choe son-hui`` and ``choe sonhui``; ``Мацегора`` matches
+    ``мацегоры``; ``Пхеньян`` matches ``пхеньяне``; ``최선희`` matches ``최선희는``.
+    """
+    return _grouped([_alias_part(alias)])
+
+
+def aliases_regex(aliases: Iterable[str]) -> str:
+    """RE2 regex matching any of ``aliases``."""
+    return _grouped(_alias_part(a) for a in aliases)
 
 
 def any_of(regexes: Iterable[str]) -> str:
@@ -182,8 +216,9 @@ def as_text_array(texts: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> p
 
 
 def match_mask(texts: pa.Array | pa.ChunkedArray, regex: str) -> np.ndarray:
-    """Boolean numpy mask: does ``regex`` occur in each text (case-insensitive, null -> False)."""
+    """Boolean numpy mask: does ``regex`` occur in each text (null -> False). Texts must have been
+    through :func:`normalise_text`."""
     if not regex:
         return np.zeros(len(texts), dtype=bool)
-    mask = pc.match_substring_regex(texts, regex, ignore_case=True)
+    mask = pc.match_substring_regex(texts, regex)
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from diplowatch import paths
-from diplowatch.enrich.patterns import any_of, as_text_array, keyword_regex, match_mask, normalise_text, split_terms
+from diplowatch.enrich.patterns import as_text_array, keywords_regex, match_mask, normalise_text, split_terms
 
 REGISTERS = ("people_centred", "official")
 KEYWORD_COLUMNS = ("keywords_ru", "keywords_en", "keywords_ko")
@@ -53,7 +53,7 @@ def load_themes(rows: Iterable[Mapping[str, object]], where: str = "themes.csv")
             raise SeedError(f"{where}: row {n} ({tid}): register {register!r} is not one of {REGISTERS}")
         terms = [t for col in KEYWORD_COLUMNS for t in split_terms(row.get(col))]  # type: ignore[arg-type]
         try:
-            regex = any_of(keyword_regex(t) for t in terms)
+            regex = keywords_regex(terms)
         except ValueError as exc:
             raise SeedError(f"{where}: row {n} ({tid}): {exc}") from exc
         themes.append(
