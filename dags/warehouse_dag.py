@@ -133,7 +133,7 @@ with DAG(
     def summarize(quality: dict, report: dict, **context) -> dict:
         from diplowatch.summary import run_summary
 
-        summary = run_summary(quality=quality, report=report.get("report"))
+        summary = run_summary(quality={"marts": quality}, report=report.get("report"))
         print(summary["text"])
         return summary
 
