@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,8 +48,13 @@ def demo_runs(tmp_path_factory):
     first = run_demo(home, airflow_home)
     assert first.returncode == 0, first.stdout[-6000:] + first.stderr[-3000:]
     snap1 = mart_snapshot(home / "warehouse.duckdb")
+    # An analyst's read-only connection stays open during the whole second run.
+    reader = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    before = reader.execute("select count(*) from fct_posts").fetchall()
     second = run_demo(home, airflow_home)
     assert second.returncode == 0, second.stdout[-6000:] + second.stderr[-3000:]
+    assert reader.execute("select count(*) from fct_posts").fetchall() == before
+    reader.close()
     return home, first, snap1, mart_snapshot(home / "warehouse.duckdb")
 
 
@@ -87,3 +93,53 @@ def test_rerunning_the_demo_gives_the_same_marts(demo_runs):
     assert snap1.keys() == snap2.keys() and "fct_posts" in snap1
     for table in snap1:
         assert snap1[table] == snap2[table], f"{table} changed between identical runs"
+
+
+def test_analysts_page_queries_answer_on_the_demo_warehouse(demo_runs):
+    """Every ```sql block of docs/analysts.md returns rows on the real demo marts."""
+    home = demo_runs[0]
+    blocks = re.findall(r"```sql\n(.*?)```", (REPO / "docs" / "analysts.md").read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 8
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        for sql in blocks:
+            assert con.execute(sql).fetchall(), f"no rows from:\n{sql}"
+
+
+def test_essay_analyses_answer_on_the_demo_warehouse(demo_runs):
+    """The dbt analyses (the essay's questions), compiled by dbt, return rows on the demo marts."""
+    home = demo_runs[0]
+    env = dict(os.environ, DIPLOWATCH_HOME=str(home))
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run(
+        [
+            str(dbt),
+            "compile",
+            "--select",
+            "path:analyses",
+            "--project-dir",
+            "dbt_project",
+            "--profiles-dir",
+            "dbt_project",
+        ],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    compiled = sorted((REPO / "dbt_project" / "target" / "compiled" / "diplowatch" / "analyses").glob("*.sql"))
+    assert len(compiled) >= 5
+    build = home / "build" / "warehouse.duckdb"
+    with duckdb.connect(str(build), read_only=True) as con:
+        for path in compiled:
+            assert con.execute(path.read_text(encoding="utf-8")).fetchall(), f"{path.name} returned no rows"
+
+
+def test_report_and_exports_are_written(demo_runs):
+    home = demo_runs[0]
+    report = home / "reports" / "index.html"
+    assert report.exists()
+    assert "vega" in report.read_text(encoding="utf-8").lower()
+    exported = {p.stem for p in (home / "marts").glob("*.parquet")}
+    assert {"fct_posts", "fct_events", "fct_news_items", "agg_monthly_engagement"} <= exported
+    assert (home / "quality" / "docs" / "index.html").exists()
