@@ -1,7 +1,8 @@
 """Run one source for one account (or the news) and land what it returns.
 
 This is what the ingest DAGs call; it works the same without Airflow (tests, CLI).
-Data lands first; cursors are derived from landed files, so they never run ahead.
+Data lands first; cursors are derived from landed files, so they never run ahead, and a gap marker
+(posts a run stepped over, ``state.save_gaps``) is saved only after its batch has landed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from diplowatch import landing, paths
+from diplowatch import landing, paths, state
 from diplowatch.config import Account, Mission, Watchlist, load_watchlist
 from diplowatch.http import FetchError
 from diplowatch.raw import RawWriter
@@ -122,7 +123,11 @@ def ingest_account(
             batch.reject("posts", f"fetch failed: {exc}")
             summary.error = str(exc)
         summary.raw_file = raw.path.as_posix()
-    return _land(batch, summary, dt, key)
+    _land(batch, summary, dt, key)
+    gaps = state.pending_gaps(batch)  # saved only now that the batch has landed; a failed run attaches none
+    if gaps is not None:
+        state.save_gaps(gaps)
+    return summary
 
 
 def ingest_news(

@@ -8,7 +8,11 @@ re-run this script when that corpus changes; without it, from ``content.json``).
 adds its own posts (photos of the week, retweets/reposts of the Foreign Ministry). The labelled
 evaluation set (``labelled_posts.csv``) comes from ``content.json``, written on the essay's themes.
 Responses are in each API's real shape, captured three times (2017-12-01, 2018-05-01,
-2018-05-08) so that every post has at least two metric snapshots.
+2018-05-08) so that every post has at least two metric snapshots, plus the responses of the
+scheduled metric-refresh runs (``api/refresh/``): the posts younger than 30 days with their counts
+at that moment, recorded every day for the 10 days after each post, weekly after that, and by the
+6-hourly run nearest to each post's 24th hour, so that fct_posts finds a snapshot at ~24 h and ~7 d.
+Engagement grows fast in the first day and saturates (``at_age``).
 """
 
 # ruff: noqa: E501  (a data script: long literal rows read better on one line)
@@ -157,6 +161,41 @@ def at_capture(final: dict, published: datetime, captured: datetime) -> dict:
     return {k: int(v * min(1.0, share) * grow) for k, v in final.items()}
 
 
+REFRESH_DAYS = 30
+DAILY_FOR = 10
+WEEKLY = (14, 21, 28)
+
+
+def at_age(final: dict, published: datetime, captured: datetime) -> dict:
+    """Counts seen at ``captured``: most engagement comes in the first day, then it saturates (monotone in age)."""
+    hours = max(0.0, (captured - published).total_seconds() / 3600)
+    share = 0.8 * (1 - math.exp(-hours / 18)) + 0.2 * (1 - math.exp(-hours / 240))
+    return {k: int(v * share) for k, v in final.items()}
+
+
+def refresh_times(posts: list[dict]) -> list[datetime]:
+    """Capture times of the metric-refresh runs: the 6-hourly run nearest each post's 24th hour,
+    daily (09:00 UTC) for the 10 days after it, weekly to 4 weeks; before the last full capture."""
+    times: set[datetime] = set()
+    for p in posts:
+        at = p["at"]
+        target = at + timedelta(hours=24)
+        grid = target.replace(minute=0, second=0, microsecond=0, hour=target.hour - target.hour % 6)
+        times.add(grid + timedelta(hours=6) if target - grid > timedelta(hours=3) else grid)
+        day = at.replace(hour=9, minute=0, second=0, microsecond=0)
+        times.update(day + timedelta(days=d) for d in (*range(1, DAILY_FOR + 1), *WEEKLY))
+    return sorted(t for t in times if t < CAPTURES[-1] and t not in CAPTURES)
+
+
+def young(posts: list[dict], captured: datetime) -> list[dict]:
+    """Posts a refresh run at ``captured`` covers (published, younger than 30 days), newest first."""
+    return [p for p in posts if p["at"] < captured and captured - p["at"] <= timedelta(days=REFRESH_DAYS)][::-1]
+
+
+def by_time(responses: list[dict]) -> list[dict]:
+    return sorted(responses, key=lambda r: r["captured_at"])
+
+
 def posts_for(platform: str, seed: int) -> list[dict]:
     rng = random.Random(seed)
     shift = {"x": 15, "facebook": 40, "vk": 75}[platform]  # minutes after the first post of the day
@@ -177,9 +216,15 @@ def text_for(platform: str, p: dict) -> str:
     return f"{p['ru']}\n\n{p['en']}"
 
 
-def write_json(path: Path, doc: object) -> None:
+def write_json(path: Path, doc: object, compact: bool = False) -> None:
+    """Pretty-printed, or compact as the APIs send it (the many refresh responses stay small)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    text = (
+        json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        if compact
+        else json.dumps(doc, ensure_ascii=False, indent=1)
+    )
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def manifest(folder: Path, responses: list[dict], note: str) -> None:
@@ -199,7 +244,8 @@ def build_x() -> None:
     for i, p in enumerate(posts):
         p["id"] = x_id(p["at"], 1000 + i)
     responses = []
-    for c, captured in enumerate(CAPTURES):
+    for c, captured in enumerate(CAPTURES + refresh_times(posts)):
+        refresh = c >= len(CAPTURES)
         followers = 900 + int((captured - CAPTURES[0]).days * 4.5)
         user = {
             "data": {
@@ -218,22 +264,27 @@ def build_x() -> None:
             }
         }
         name = f"api/{captured:%Y%m%d}_user.json"
-        write_json(folder / name, user)
-        responses.append(
-            {
-                "kind": "user",
-                "file": name,
-                "url": "https://api.x.com/2/users/by/username/RusEmbDPRK?user.fields=created_at,description,public_metrics,url,verified",
-                "captured_at": iso(captured),
-            }
+        if not refresh:
+            write_json(folder / name, user)
+        responses += (
+            []
+            if refresh
+            else [
+                {
+                    "kind": "user",
+                    "file": name,
+                    "url": "https://api.x.com/2/users/by/username/RusEmbDPRK?user.fields=created_at,description,public_metrics,url,verified",
+                    "captured_at": iso(captured),
+                }
+            ]
         )
-        seen = [p for p in posts if p["at"] < captured][::-1]
-        pages = [seen[i : i + 25] for i in range(0, len(seen), 25)]
+        seen = young(posts, captured) if refresh else [p for p in posts if p["at"] < captured][::-1]
+        pages = [seen[i : i + 25] for i in range(0, len(seen), 25)] if not refresh else [seen] if seen else []
         token = None
         for n, chunk in enumerate(pages):
             data = []
             for p in chunk:
-                m = at_capture(p["final"], p["at"], captured)
+                m = at_age(p["final"], p["at"], captured)
                 tw = {
                     "id": p["id"], "edit_history_tweet_ids": [p["id"]], "author_id": X_USER_ID,
                     "created_at": p["at"].strftime("%Y-%m-%dT%H:%M:%S.000Z"), "lang": "ru",
@@ -259,6 +310,13 @@ def build_x() -> None:
                     }
                     tw["lang"] = "ru"
                 data.append(tw)
+            if refresh:  # GET /2/tweets?ids=…: the metric refresh of the posts younger than 30 days
+                name = f"api/refresh/{captured:%Y%m%d%H}_tweets.json"
+                write_json(folder / name, {"data": data}, compact=True)
+                ids = ",".join(t["id"] for t in data)
+                url = f"https://api.x.com/2/tweets?ids={ids}&tweet.fields=created_at,lang,public_metrics,referenced_tweets,entities"
+                responses.append({"kind": "tweets", "file": name, "url": url, "captured_at": iso(captured)})
+                continue
             next_token = f"7140dibdnow9c7btw4{c}{n:02d}" if n < len(pages) - 1 else None
             meta = {"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[-1]["id"]}
             if next_token:
@@ -279,7 +337,7 @@ def build_x() -> None:
     exported = datetime(2018, 5, 10, 12, tzinfo=UTC)
     items = []
     for p in posts[-20:][::-1]:
-        m = at_capture(p["final"], p["at"], exported)
+        m = at_age(p["final"], p["at"], exported)
         text = f"RT @MID_RF: {p['ru'][:90]}…" if p.get("mfa") else text_for("x", p)
         link = f"https://t.co/{p['id'][-10:]}"
         full = text.replace("&", "&amp;") + ("" if p.get("mfa") else f" {link}")
@@ -295,6 +353,7 @@ def build_x() -> None:
     body = "window.YTD.tweets.part0 = " + json.dumps(items, ensure_ascii=False, indent=2)
     (folder / "export").mkdir(parents=True, exist_ok=True)
     (folder / "export" / "tweets.js").write_text(body, encoding="utf-8")
+    responses = by_time(responses)
     responses.insert(
         0,
         {
@@ -304,7 +363,12 @@ def build_x() -> None:
             "captured_at": iso(exported),
         },
     )
-    manifest(folder, responses, "X API v2 responses recorded at three captures, and an account archive (tweets.js)")
+    manifest(
+        folder,
+        responses,
+        "X API v2 responses recorded at three captures, the /2/tweets metric-refresh responses of the scheduled "
+        "runs (api/refresh/), and an account archive (tweets.js)",
+    )
 
 
 # --- Facebook ------------------------------------------------------------------------------------
@@ -321,7 +385,8 @@ def build_facebook() -> list[dict]:
         p["id"] = f"{FB_PAGE_ID}_{1548000000000000 + i * 7919 * 1000 + 17}"
     responses = []
     fields = "id,message,created_time,updated_time,permalink_url,status_type,full_picture,shares,reactions.summary(true).limit(0),comments.summary(true).limit(0)"
-    for c, captured in enumerate(CAPTURES):
+    for c, captured in enumerate(CAPTURES + refresh_times(posts)):
+        refresh = c >= len(CAPTURES)
         page = {
             "id": FB_PAGE_ID, "name": "Посольство России в КНДР / Russian Embassy in DPRK", "username": "RusEmbDPRK",
             "about": "Официальная страница Посольства России в КНДР / Official page of the Russian Embassy in the DPRK",
@@ -329,21 +394,22 @@ def build_facebook() -> list[dict]:
             "followers_count": 2100 + int((captured - CAPTURES[0]).days * 9.5), "fan_count": 2050 + int((captured - CAPTURES[0]).days * 9),
         }  # fmt: skip
         name = f"api/{captured:%Y%m%d}_page.json"
-        write_json(folder / name, page)
-        responses.append(
+        if not refresh:
+            write_json(folder / name, page)
+        responses += [] if refresh else [
             {
                 "kind": "page",
                 "file": name,
                 "url": "https://graph.facebook.com/v19.0/RusEmbDPRK?fields=id,name,username,about,link,followers_count,fan_count&access_token=***",
                 "captured_at": iso(captured),
             }
-        )
-        seen = [p for p in posts if p["at"] < captured][::-1]
-        pages = [seen[i : i + 25] for i in range(0, len(seen), 25)]
+        ]  # fmt: skip
+        seen = young(posts, captured) if refresh else [p for p in posts if p["at"] < captured][::-1]
+        pages = [seen[i : i + 25] for i in range(0, len(seen), 25)] if not refresh else [seen] if seen else []
         for n, chunk in enumerate(pages):
             data = []
             for p in chunk:
-                m = at_capture(p["final"], p["at"], captured)
+                m = at_age(p["final"], p["at"], captured)
                 ct = p["at"].strftime("%Y-%m-%dT%H:%M:%S+0000")
                 post = {
                     "id": p["id"], "created_time": ct, "updated_time": ct,
@@ -360,6 +426,17 @@ def build_facebook() -> list[dict]:
                 if m["shares"]:
                     post["shares"] = {"count": m["shares"]}
                 data.append(post)
+            if refresh:  # the refresh run's walk: /posts down to the posts younger than 30 days
+                since = int((captured - timedelta(days=REFRESH_DAYS)).timestamp())
+                name = f"api/refresh/{captured:%Y%m%d%H}_posts.json"
+                write_json(
+                    folder / name,
+                    {"data": data, "paging": {"cursors": {"before": f"QVFIU{c}b", "after": f"QVFIU{c}a"}}},
+                    compact=True,
+                )
+                url = f"https://graph.facebook.com/v19.0/RusEmbDPRK/posts?fields={fields}&limit=100&since={since}&access_token=***"
+                responses.append({"kind": "posts", "file": name, "url": url, "captured_at": iso(captured)})
+                continue
             doc: dict = {"data": data, "paging": {"cursors": {"before": f"QVFIU{c}{n}b", "after": f"QVFIU{c}{n}a"}}}
             if n < len(pages) - 1:
                 doc["paging"]["next"] = (
@@ -398,8 +475,9 @@ def build_facebook() -> list[dict]:
     (folder / "export").mkdir(parents=True, exist_ok=True)
     (folder / "export" / "your_posts_1.json").write_text(json.dumps(dyi, ensure_ascii=True, indent=2), encoding="ascii")
     write_json(folder / "manifest.json", {
-        "account": HANDLE, "responses": responses,
-        "note": "Graph API responses recorded at three captures (token redacted). The DYI export is not replayed by "
+        "account": HANDLE, "responses": by_time(responses),
+        "note": "Graph API responses recorded at three captures and by the scheduled metric-refresh runs (api/refresh/; "
+                "token redacted). The DYI export is not replayed by "
                 "extract (it has no post ids and would duplicate the Graph posts); land it with facebook.import_dyi.",
         "exports": [{"kind": "dyi_posts", "file": "export/your_posts_1.json", "captured_at": "2018-05-10T12:00:00Z"}],
     })  # fmt: skip
@@ -416,7 +494,8 @@ def build_vk() -> None:
         p["id"] = 12 + i * 3
     pinned = posts[6]  # an old post pinned to the top of the wall
     responses = []
-    for captured in CAPTURES:
+    for c, captured in enumerate(CAPTURES + refresh_times(posts)):
+        refresh = c >= len(CAPTURES)
         group = {"response": {"groups": [{
             "id": VK_GROUP_ID, "name": "Посольство России в КНДР", "screen_name": HANDLE, "is_closed": 0, "type": "page",
             "description": "Официальная страница Посольства Российской Федерации в Корейской Народно-Демократической Республике",
@@ -424,24 +503,26 @@ def build_vk() -> None:
             "photo_200": "https://sun9-1.userapi.com/c840000/v840000000/1/abc.jpg",
         }], "profiles": []}}  # fmt: skip
         name = f"api/{captured:%Y%m%d}_group.json"
-        write_json(folder / name, group)
-        responses.append(
+        if not refresh:
+            write_json(folder / name, group)
+        responses += [] if refresh else [
             {
                 "kind": "group",
                 "file": name,
                 "url": f"https://api.vk.com/method/groups.getById?group_id={HANDLE}&fields=members_count,description&access_token=***&v=5.199",
                 "captured_at": iso(captured),
             }
-        )
-        seen = [p for p in posts if p["at"] < captured][::-1]
-        if pinned in seen:
-            seen.remove(pinned)
+        ]  # fmt: skip
+        seen = young(posts, captured) if refresh else [p for p in posts if p["at"] < captured][::-1]
+        if pinned in seen or (refresh and pinned["at"] < captured):  # pinned: first on every wall.get
+            if pinned in seen:
+                seen.remove(pinned)
             seen.insert(0, pinned)
-        pages = [seen[i : i + 25] for i in range(0, len(seen), 25)]
+        pages = [seen[i : i + 25] for i in range(0, len(seen), 25)] if not refresh else [seen] if seen else []
         for n, chunk in enumerate(pages):
             items = []
             for p in chunk:
-                m = at_capture(p["final"], p["at"], captured)
+                m = at_age(p["final"], p["at"], captured)
                 item = {
                     "inner_type": "wall_wallpost", "can_edit": 0, "created_by": 0, "can_delete": 0, "can_pin": 0,
                     "donut": {"is_donut": False}, "comments": {"can_post": 1, "count": m["comments"], "groups_can_post": True},
@@ -464,6 +545,13 @@ def build_vk() -> None:
                 if p["at"] >= datetime(2018, 1, 1, tzinfo=UTC) and p["id"] % 2 == 0:
                     item["views"] = {"count": m["views"]}  # views missing on most older items, as observed
                 items.append(item)
+            if refresh:  # the refresh run's walk: pinned post first, then the posts younger than 30 days
+                name = f"api/refresh/{captured:%Y%m%d%H}_wall.json"
+                total = sum(p["at"] < captured for p in posts)
+                write_json(folder / name, {"response": {"count": total, "items": items}}, compact=True)
+                url = f"https://api.vk.com/method/wall.get?domain={HANDLE}&offset=0&count={len(items)}&access_token=***&v=5.199"
+                responses.append({"kind": "wall", "file": name, "url": url, "captured_at": iso(captured)})
+                continue
             write = {"response": {"count": len(seen), "items": items}}
             name = f"api/{captured:%Y%m%d}_wall_{n + 1}.json"
             write_json(folder / name, write)
@@ -476,7 +564,10 @@ def build_vk() -> None:
                 }
             )
     manifest(
-        folder, responses, "VK API responses recorded at three captures (token redacted); the pinned post comes first"
+        folder,
+        by_time(responses),
+        "VK API responses recorded at three captures and by the scheduled metric-refresh runs (api/refresh/; token "
+        "redacted); the pinned post comes first",
     )
 
 

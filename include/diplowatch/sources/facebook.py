@@ -8,6 +8,8 @@ than ``ctx.refresh_since`` (their metrics get a new snapshot); the walk stops at
 older than both. The page token is passed as ``access_token`` and is embedded by Facebook in
 ``paging.next``: ``HttpClient`` scrubs it from logs and errors and the raw writer from stored URLs.
 Rate limits come back as error codes 4/17/32/613 in 400/403 bodies (``ratelimits.graph_rate_limit_wait``).
+Gaps: open gaps are filled first with ``since``/``until`` (posts already landed are skipped); a walk
+that spends ``ctx.max_pages`` or hits the rate limit before the cursor leaves a new gap (``state.GapLedger``).
 
 Export: the DYI posts file is a list of ``{"timestamp", "data": [{"post"}], "attachments", "title"}``
 with mojibake (UTF-8 bytes as ``\\u00XX``), no ids and no engagement; a post's ``native_id`` is
@@ -263,25 +265,82 @@ def make_client(ctx: RunContext, account: Account, **kwargs: Any) -> HttpClient:
     )
 
 
-def _extract_live(ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch) -> None:
+def _only(parsed: Parsed, keep) -> Parsed:
+    """The records of ``parsed`` whose post passes ``keep`` (its posts and their metric snapshots), and its rejects."""
+    uids = {r["post_uid"] for r in parsed.of("posts") if keep(r)}
+    out = Parsed(next_cursor=parsed.next_cursor, total=parsed.total, rejects=parsed.rejects)
+    out.records = [(e, r) for e, r in parsed.records if e not in ("posts", "post_metrics") or r["post_uid"] in uids]
+    return out
+
+
+def _fill_gap(
+    ctx: RunContext, client: HttpClient, url: str, token: str, account: Account, mission: Mission, batch: Batch,
+    gap: state.Gap, walk: state.Walk, budget: int,
+) -> int:  # fmt: skip
+    """Page ``/{page}/posts`` with ``since``/``until`` over the gap; posts that already landed are skipped."""
+    low, high = gap.newer_than.at, gap.older_than.at
+    until = int(gap.resume.get("until") or high.timestamp())  # type: ignore[union-attr]
+    landed = state.landed_ids(PLATFORM, account_uid(PLATFORM, account.handle.lower()), low, high)  # type: ignore[arg-type]
+
+    def keep(post: dict[str, Any]) -> bool:
+        return low <= post["published_at"] <= high and post["native_id"] not in landed  # type: ignore[operator]
+
+    params: dict[str, Any] | None = {
+        "fields": POST_FIELDS, "limit": PAGE_SIZE, "access_token": token,
+        "since": int(low.timestamp()), "until": until,  # type: ignore[union-attr]
+    }  # fmt: skip
+    next_url: str | None = url
+    pages = 0
+    while pages < budget and next_url:
+        page = client.get(next_url, params=params)
+        pages += 1
+        parsed = _only(parse_posts_page(page, account.handle, mission.id), keep)
+        parsed.into(batch, page.raw_ref)
+        walk.saw(parsed.of("posts"))
+        if walk.oldest is not None and walk.oldest.at is not None:
+            walk.resume = {"until": int(walk.oldest.at.timestamp())}
+        times = [r["published_at"] for r in parse_posts_page(page, account.handle).of("posts")]
+        next_url, params = parsed.next_cursor, None
+        if not next_url or (times and min(times) <= low):  # type: ignore[operator]
+            walk.reached = True
+    return pages
+
+
+def _extract_live(
+    ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch, ledger: state.GapLedger
+) -> None:
     token = ctx.secrets[account.conn_id or ""]
     base = ctx.base_urls.get(PLATFORM, API_BASE).rstrip("/")
     page_ref = account.native_id or account.handle
     page = client.get(f"{base}/{page_ref}", params={"fields": PAGE_FIELDS, "access_token": token})
     parse_page(page, mission.id, account.handle).into(batch, page.raw_ref)
-    _, newest = state.last_landed(PLATFORM, account_uid(PLATFORM, account.handle.lower()))
+    used = 0
+    for gap in list(ledger.todo):  # open gaps first, from their older end back to their newer end
+        if used >= ctx.max_pages or gap.newer_than.at is None or gap.older_than.at is None:
+            continue
+        walk = ledger.fill(gap)
+        used += _fill_gap(ctx, client, f"{base}/{page_ref}/posts", token, account, mission, batch, gap, walk,
+                          ctx.max_pages - used)  # fmt: skip
+    last_id, newest = state.last_landed(PLATFORM, account_uid(PLATFORM, account.handle.lower()))
+    walk = ledger.walk(state.Mark(last_id, newest) if newest else None)
     stop_before = min(newest, ctx.refresh_since) if newest else None
     url: str | None = f"{base}/{page_ref}/posts"
     params: dict[str, Any] | None = {"fields": POST_FIELDS, "limit": PAGE_SIZE, "access_token": token}
-    for n in range(ctx.max_pages):
+    for n in range(ctx.max_pages - used):
         page = client.get(url, params=params)  # type: ignore[arg-type]
         parsed = parse_posts_page(page, account.handle, mission.id)
         parsed.into(batch, page.raw_ref)
-        times = [r["published_at"] for r in parsed.of("posts")]
+        posts = parsed.of("posts")
+        walk.saw([r for r in posts if newest is None or r["published_at"] > newest])
+        if walk.oldest is not None and walk.oldest.at is not None:
+            walk.resume = {"until": int(walk.oldest.at.timestamp())}
+        times = [r["published_at"] for r in posts]
         url, params = parsed.next_cursor, None  # "next" carries every parameter, the token too
+        if not url or (newest and times and min(times) <= newest):
+            walk.reached = True
         if not url or (stop_before and times and min(times) < stop_before):
             break
-        if n == ctx.max_pages - 1:
+        if n == ctx.max_pages - used - 1:
             batch.reject("posts", f"stopped after max_pages={ctx.max_pages}; older posts are left for the next run")
 
 
@@ -301,10 +360,12 @@ def extract(ctx: RunContext, mission: Mission, account: Account, *, client: Http
             parsed.into(batch, page.raw_ref)
         return batch
     client = client or make_client(ctx, account)
+    ledger = state.GapLedger.load(PLATFORM, account_uid(PLATFORM, account.handle.lower()), ctx.run_id)
     try:
-        _extract_live(ctx, mission, account, client, batch)
+        _extract_live(ctx, mission, account, client, batch, ledger)
     except RateLimited as exc:
         note_rate_limited(batch, "posts", exc, f"facebook:{account.handle}")
+    state.attach_gaps(batch, ledger.update())  # saved by diplowatch.ingest once the batch has landed
     return batch
 
 

@@ -394,6 +394,7 @@ def fetch_channel(
     max_pages: int = 50,
     *,
     until: datetime | None = None,
+    before: int | None = None,
 ) -> Iterator[RawPage]:
     """Yield raw pages of a public channel, newest first (``/s/<channel>``, then ``?before=<smallest id>``).
 
@@ -401,9 +402,9 @@ def fetch_channel(
     also covers every post published since ``until`` (to refresh their metrics); when the site
     shows no older posts; when a page brings no older id; or after ``max_pages``. A page whose
     layout cannot be read is still yielded (the caller records the error), then paging stops.
+    ``before`` starts the walk below a message id (filling a gap) instead of at the newest post.
     """
     url = f"{base_url.rstrip('/')}/s/{channel}"
-    before: int | None = None
     for n in range(max_pages):
         page = client.get(url, params={"before": before} if before is not None else None)
         yield page
@@ -710,8 +711,64 @@ def _parse_or_reject(page: RawPage, channel: str, out: _Collector) -> ParsedPage
         return None
 
 
-def _extract_live(ctx: RunContext, channel: str, out: _Collector) -> None:
-    last_id, _last_at = state.last_landed(PLATFORM, account_uid(channel))
+def _walk_pages(
+    ctx: RunContext,
+    fetch: Iterator[RawPage],
+    channel: str,
+    out: _Collector,
+    walk: state.Walk,
+    keep,
+    count: list[int],
+) -> None:
+    """Parse and collect the pages of one walk, tracking how far it got; ``count[0]`` counts the run's pages."""
+    low = walk.boundary.id_int if walk.boundary is not None else None
+    for page in fetch:
+        parsed = _parse_or_reject(page, channel, out)
+        count[0] += 1
+        if parsed is None:
+            continue  # fetch_channel stops after a page it cannot read: the walk is not complete
+        out.take(parsed, keep_post=keep, with_account_metrics=count[0] == 1)
+        walk.saw([p for p in parsed.posts if low is None or int(p["native_id"]) > low])
+        oldest = parsed.min_id
+        if low is None or oldest is None or oldest <= low or parsed.before is None:
+            walk.reached = True
+        else:
+            walk.resume = {"before": min(parsed.before, oldest)}
+
+
+def _fill_gaps(
+    ctx: RunContext,
+    client: HttpClient,
+    base_url: str,
+    channel: str,
+    out: _Collector,
+    gaps: list[state.Gap],
+    count: list[int],
+) -> list[state.Gap]:
+    """Fill open gaps first, each from its older end back to its newer end; returns what is left of them."""
+    left: list[state.Gap] = []
+    for gap in gaps:
+        low, start = gap.newer_than.id_int, gap.resume.get("before") or gap.older_than.id_int
+        budget = ctx.max_pages - count[0]
+        if budget <= 0 or low is None or start is None:
+            left.append(gap)
+            continue
+        walk = state.Walk(boundary=gap.newer_than, key="id")
+
+        def keep(post: dict[str, Any], low: int = low, start: int = start) -> bool:
+            return low < int(post["native_id"]) < start
+
+        fetch = fetch_channel(client, channel, base_url, low, budget, before=int(start))
+        _walk_pages(ctx, fetch, channel, out, walk, keep, count)
+        rest = walk.after_fill(gap, ctx.run_id)
+        log.info("telegram %s: gap (%s, %s) %s", channel, low, start, "filled" if rest is None else "narrowed")
+        if rest is not None:
+            left.append(rest)
+    return left
+
+
+def _extract_live(ctx: RunContext, channel: str, out: _Collector) -> state.GapUpdate:
+    last_id, last_at = state.last_landed(PLATFORM, account_uid(channel))
     after_id = int(last_id) if last_id and str(last_id).isdigit() else None
     since = ctx.refresh_since
 
@@ -720,19 +777,24 @@ def _extract_live(ctx: RunContext, channel: str, out: _Collector) -> None:
 
     client = HttpClient(raw=ctx.raw, secrets=list(ctx.secrets.values()))
     base_url = ctx.base_urls.get(PLATFORM, DEFAULT_BASE_URL)
-    pages = 0
+    count = [0]  # pages fetched by this run (gap fills, then the walk down to the cursor)
     try:
-        for page in fetch_channel(
-            client, channel, base_url, after_id, ctx.max_pages, until=since if after_id else None
-        ):
-            parsed = _parse_or_reject(page, channel, out)
-            if parsed is not None:
-                out.take(parsed, keep_post=keep, with_account_metrics=pages == 0)
-            pages += 1
+        gaps = _fill_gaps(ctx, client, base_url, channel, out, state.open_gaps(account_uid(channel)), count)
+        walk = state.Walk(boundary=state.Mark(last_id, last_at) if after_id is not None else None, key="id")
+        budget = ctx.max_pages - count[0]
+        if budget > 0:
+            fetch = fetch_channel(client, channel, base_url, after_id, budget, until=since if after_id else None)
+            _walk_pages(ctx, fetch, channel, out, walk, keep, count)
     except FetchError as exc:
+        pages = count[0]
         # Landing the newer pages without the older ones would move the cursor past a gap: fail the account.
         raise FetchError(f"telegram {channel}: page {pages + 1} failed after {pages} page(s): {exc}") from None
-    log.info("telegram %s: %d page(s), cursor %s, %d post(s) kept", channel, pages, after_id, len(out.posts))
+    new_gap = walk.gap(ctx.run_id)
+    if new_gap is not None:
+        log.warning("telegram %s: budget spent before the cursor %s: gap down to %s", channel, after_id, new_gap)
+        gaps = [new_gap, *gaps]
+    log.info("telegram %s: %d page(s), cursor %s, %d post(s) kept", channel, count[0], after_id, len(out.posts))
+    return state.GapUpdate(PLATFORM, account_uid(channel), gaps, ctx.run_id)
 
 
 def _sample_root(sample_dir: Path) -> Path:
@@ -793,13 +855,20 @@ def extract(ctx: RunContext, mission: Mission, account: Account) -> Batch:
     ``ctx.refresh_since`` so that their metrics get a new snapshot. Offline: replays the bundled
     sample (``<sample_dir>/telegram/manifest.json`` or ``<sample_dir>/manifest.json``) with the
     capture times it recorded, through the same parsers.
+
+    Gaps: a live run first fills the account's open gaps (``state.open_gaps``), then walks down
+    to the cursor; if ``ctx.max_pages`` runs out first, it records a gap below the pages it got.
+    The gap list travels with the batch (``state.attach_gaps``) and is saved after landing.
     """
     channel = account.handle.lower()
     out = _Collector(mission_id=mission.id)
+    gaps = None
     if ctx.sample_dir is not None:
         _extract_offline(ctx, channel, out)
     else:
-        _extract_live(ctx, channel, out)
+        gaps = _extract_live(ctx, channel, out)
     batch = out.into(ctx.new_batch())
+    if gaps is not None:
+        state.attach_gaps(batch, gaps)
     log.info("telegram %s: %s", channel, batch.counts())
     return batch

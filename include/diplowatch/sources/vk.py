@@ -8,6 +8,9 @@ the walk. API errors come inside HTTP 200 bodies: error 6 ("Too many requests pe
 retried with backoff through ``ratelimits.VkRateLimitWait``; 9/29 (flood/quota) stop the run with
 what it got; anything else (5 auth, 15 access denied, 30 private profile, …) raises ``ApiError``.
 ``views`` is absent on many items and stays NULL, never 0.
+Gaps: open gaps are filled first (from their stored offset, moved by the posts published since; posts
+already landed are skipped); a walk that spends ``ctx.max_pages`` or the quota before the cursor
+leaves a new gap (``state.GapLedger``).
 """
 
 from __future__ import annotations
@@ -212,25 +215,94 @@ def _call(client: HttpClient, base: str, method: str, token: str, **params: Any)
     return client.get(f"{base}/{method}", params={**params, "access_token": token, "v": API_VERSION})
 
 
-def _extract_live(ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch) -> None:
+def _items(page: RawPage) -> list[dict[str, Any]]:
+    resp = _response(page, "VK wall.get")
+    items = resp.get("items", []) if isinstance(resp, dict) else resp
+    return [i for i in items if isinstance(i, dict)]
+
+
+def _reaches(page: RawPage, boundary: datetime) -> bool:
+    """True when a non-pinned item of this page is at or older than ``boundary``."""
+    return any(not is_pinned(i) and int(i.get("date", 0)) <= boundary.timestamp() for i in _items(page))
+
+
+def _only(parsed: Parsed, keep) -> Parsed:
+    """The records of ``parsed`` whose post passes ``keep`` (its posts and their metric snapshots), and its rejects."""
+    uids = {r["post_uid"] for r in parsed.of("posts") if keep(r)}
+    out = Parsed(next_cursor=parsed.next_cursor, total=parsed.total, rejects=parsed.rejects)
+    out.records = [(e, r) for e, r in parsed.records if e not in ("posts", "post_metrics") or r["post_uid"] in uids]
+    return out
+
+
+def _fill_gap(
+    client: HttpClient, base: str, token: str, where: dict[str, Any], account: Account, mission: Mission,
+    batch: Batch, gap: state.Gap, walk: state.Walk, budget: int,
+) -> int:  # fmt: skip
+    """Page the wall from the gap's older end (offset, moved by the posts published since) to its newer end."""
+    low, high = gap.newer_than.at, gap.older_than.at
+    landed = state.landed_ids(PLATFORM, account_uid(PLATFORM, account.handle.lower()), low, high)  # type: ignore[arg-type]
+
+    def keep(post: dict[str, Any]) -> bool:
+        return low <= post["published_at"] <= high and post["native_id"] not in landed  # type: ignore[operator]
+
+    offset, total_then = int(gap.resume.get("offset") or 0), gap.resume.get("total")
+    pages = 0
+    while pages < budget:
+        page = _call(client, base, "wall.get", token, **where, offset=offset, count=PAGE_SIZE)
+        pages += 1
+        full = parse_wall_page(page, account.handle, mission.id)
+        if total_then is not None and full.total is not None and full.total < int(total_then) and pages == 1:
+            # posts deleted since the gap was recorded moved older posts up: step back once, skip nothing.
+            # (Posts published since only push them down: this page re-reads landed posts, which are skipped.)
+            offset, total_then = max(0, offset + full.total - int(total_then)), None
+            continue
+        parsed = _only(full, keep)
+        parsed.into(batch, page.raw_ref)
+        walk.saw([r for r in parsed.of("posts")])
+        got = len(full.of("posts")) + len(full.rejects)
+        offset += got
+        walk.resume = {"offset": offset, "total": full.total}
+        if got == 0 or (full.total is not None and offset >= full.total) or _reaches(page, low):  # type: ignore[arg-type]
+            walk.reached = True
+            break
+    return pages
+
+
+def _extract_live(
+    ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch, ledger: state.GapLedger
+) -> None:
     token = ctx.secrets[account.conn_id or ""]
     base = ctx.base_urls.get(PLATFORM, API_BASE).rstrip("/")
     group_id = account.native_id.lstrip("-") if account.native_id else account.handle
     page = _call(client, base, "groups.getById", token, group_id=group_id, fields="members_count,description")
     parse_group(page, account.handle, mission.id).into(batch, page.raw_ref)
-    _, newest = state.last_landed(PLATFORM, account_uid(PLATFORM, account.handle.lower()))
-    stop_before = min(newest, ctx.refresh_since) if newest else None
     where = {"owner_id": account.native_id} if account.native_id else {"domain": account.handle}
+    used = 0
+    for gap in list(ledger.todo):  # open gaps first, from their older end back to their newer end
+        if used >= ctx.max_pages or gap.newer_than.at is None or gap.older_than.at is None:
+            continue
+        walk = ledger.fill(gap)
+        used += _fill_gap(client, base, token, where, account, mission, batch, gap, walk, ctx.max_pages - used)
+    last_id, newest = state.last_landed(PLATFORM, account_uid(PLATFORM, account.handle.lower()))
+    walk = ledger.walk(state.Mark(last_id, newest) if newest else None)
+    stop_before = min(newest, ctx.refresh_since) if newest else None
     offset = 0
-    for n in range(ctx.max_pages):
+    for n in range(ctx.max_pages - used):
         page = _call(client, base, "wall.get", token, **where, offset=offset, count=PAGE_SIZE)
         parsed = parse_wall_page(page, account.handle, mission.id)
         parsed.into(batch, page.raw_ref)
+        pinned = {str(i.get("id")) for i in _items(page) if is_pinned(i)}
+        fresh = [r for r in parsed.of("posts") if not newest or r["published_at"] > newest]
+        walk.saw([r for r in fresh if r["native_id"] not in pinned])
         got = len(parsed.of("posts")) + len(parsed.rejects)
         offset += got
-        if got == 0 or (parsed.total is not None and offset >= parsed.total) or should_stop(page, stop_before):
+        walk.resume = {"offset": offset, "total": parsed.total}
+        end = got == 0 or (parsed.total is not None and offset >= parsed.total)
+        if end or (newest and _reaches(page, newest)):
+            walk.reached = True
+        if end or should_stop(page, stop_before):
             break
-        if n == ctx.max_pages - 1:
+        if n == ctx.max_pages - used - 1:
             batch.reject("posts", f"stopped after max_pages={ctx.max_pages} at offset {offset}; older posts left")
 
 
@@ -248,8 +320,10 @@ def extract(ctx: RunContext, mission: Mission, account: Account, *, client: Http
             parsed.into(batch, page.raw_ref)
         return batch
     client = client or make_client(ctx, account)
+    ledger = state.GapLedger.load(PLATFORM, account_uid(PLATFORM, account.handle.lower()), ctx.run_id)
     try:
-        _extract_live(ctx, mission, account, client, batch)
+        _extract_live(ctx, mission, account, client, batch, ledger)
     except RateLimited as exc:
         note_rate_limited(batch, "posts", exc, f"vk:{account.handle}")
+    state.attach_gaps(batch, ledger.update())  # saved by diplowatch.ingest once the batch has landed
     return batch

@@ -4,6 +4,8 @@ Live: ``/2/users/by/username/:u`` (account + follower snapshot), ``/2/users/:id/
 ``pagination_token`` and made incremental with ``since_id`` (the newest id that *landed*,
 ``diplowatch.state.last_landed``), then ``/2/tweets?ids=`` to refresh the metrics of landed posts
 younger than ``ctx.refresh_since``. The bearer token comes from ``ctx.secrets[account.conn_id]``.
+Gaps: open gaps (``state.open_gaps``) are filled first with ``since_id``/``until_id``; a walk that
+spends ``ctx.max_pages`` or hits the rate limit before ``since_id`` leaves a new gap (``state.GapLedger``).
 Offline (``ctx.sample_dir``): the recorded responses listed in its ``manifest.json`` go through the
 same parse functions, with ``observed_at`` = their capture time.
 
@@ -339,7 +341,13 @@ def fetch_user(client: HttpClient, base: str, username: str) -> RawPage:
 
 
 def fetch_timeline_page(
-    client: HttpClient, base: str, user_id: str, since_id: str | None, token: str | None
+    client: HttpClient,
+    base: str,
+    user_id: str,
+    since_id: str | None,
+    token: str | None,
+    *,
+    until_id: str | None = None,
 ) -> RawPage:
     params: dict[str, Any] = {
         "max_results": PAGE_SIZE,
@@ -350,6 +358,8 @@ def fetch_timeline_page(
     }
     if since_id:
         params["since_id"] = since_id
+    if until_id:
+        params["until_id"] = until_id
     if token:
         params["pagination_token"] = token
     return client.get(f"{base}/2/users/{user_id}/tweets", params=params)
@@ -359,25 +369,65 @@ def fetch_tweets(client: HttpClient, base: str, ids: list[str]) -> RawPage:
     return client.get(f"{base}/2/tweets", params={"ids": ",".join(ids), "tweet.fields": TWEET_FIELDS})
 
 
-def _extract_live(ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch) -> None:
+def _walk_timeline(
+    client: HttpClient,
+    base: str,
+    user_id: str,
+    handle: str,
+    mission: Mission,
+    batch: Batch,
+    walk: state.Walk,
+    budget: int,
+    since_id: str | None,
+    until_id: str | None = None,
+) -> tuple[int, set[str]]:
+    """Page one timeline query (``since_id`` < id < ``until_id``) newest first; returns pages used and ids seen."""
+    seen: set[str] = set()
+    token: str | None = None
+    pages = 0
+    while pages < budget:
+        page = fetch_timeline_page(client, base, user_id, since_id, token, until_id=until_id)
+        pages += 1
+        parsed = parse_timeline_page(page, handle, mission.id)
+        parsed.into(batch, page.raw_ref)
+        posts = parsed.of("posts")
+        seen.update(r["native_id"] for r in posts)
+        walk.saw(posts)
+        if walk.oldest is not None:
+            walk.resume = {"until_id": walk.oldest.id}
+        token = parsed.next_cursor
+        if not token:
+            walk.reached = True
+            break
+    return pages, seen
+
+
+def _extract_live(
+    ctx: RunContext, mission: Mission, account: Account, client: HttpClient, batch: Batch, ledger: state.GapLedger
+) -> None:
     base = ctx.base_urls.get(PLATFORM, API_BASE).rstrip("/")
     handle = account.handle.lower()
     page = fetch_user(client, base, account.handle)
     parse_user(page, mission.id).into(batch, page.raw_ref)
     user_id = account.native_id or next(r["native_id"] for r in batch.records.get("accounts", []))
-    since_id, _ = state.last_landed(PLATFORM, account_uid(PLATFORM, handle))
+    used = 0
     seen: set[str] = set()
-    token: str | None = None
-    for n in range(ctx.max_pages):
-        page = fetch_timeline_page(client, base, user_id, since_id, token)
-        parsed = parse_timeline_page(page, handle, mission.id)
-        parsed.into(batch, page.raw_ref)
-        seen.update(r["native_id"] for r in parsed.of("posts"))
-        token = parsed.next_cursor
-        if not token:
-            break
-        if n == ctx.max_pages - 1:
-            batch.reject("posts", f"stopped after max_pages={ctx.max_pages}; older posts are left for the next run")
+    for gap in list(ledger.todo):  # open gaps first: since_id / until_id bound them exactly
+        if used >= ctx.max_pages or gap.newer_than.id is None:
+            continue
+        until_id = gap.resume.get("until_id") or gap.older_than.id
+        walk = ledger.fill(gap)
+        pages, got = _walk_timeline(
+            client, base, user_id, handle, mission, batch, walk, ctx.max_pages - used, gap.newer_than.id, until_id
+        )
+        used, seen = used + pages, seen | got
+    since_id, since_at = state.last_landed(PLATFORM, account_uid(PLATFORM, handle))
+    walk = ledger.walk(state.Mark(since_id, since_at) if since_id else None)
+    if used < ctx.max_pages:
+        pages, got = _walk_timeline(client, base, user_id, handle, mission, batch, walk, ctx.max_pages - used, since_id)
+        used, seen = used + pages, seen | got
+    if not walk.reached and used >= ctx.max_pages:
+        batch.reject("posts", f"stopped after max_pages={ctx.max_pages}; older posts are left for the next run")
     refresh = [
         i for i in state.recent_post_ids(PLATFORM, account_uid(PLATFORM, handle), ctx.refresh_since) if i not in seen
     ]
@@ -407,10 +457,12 @@ def extract(ctx: RunContext, mission: Mission, account: Account, *, client: Http
         _extract_offline(ctx, mission, account, batch)
         return batch
     client = client or make_client(ctx, account)
+    ledger = state.GapLedger.load(PLATFORM, account_uid(PLATFORM, account.handle.lower()), ctx.run_id, key="id")
     try:
-        _extract_live(ctx, mission, account, client, batch)
+        _extract_live(ctx, mission, account, client, batch, ledger)
     except RateLimited as exc:
         note_rate_limited(batch, "posts", exc, f"x:{account.handle}")
+    state.attach_gaps(batch, ledger.update())  # saved by diplowatch.ingest once the batch has landed
     return batch
 
 
