@@ -60,7 +60,7 @@ def _count_lines(path: Path) -> int:
 
 
 def land_ours(data: Path, root: Path, *, run_id: str = "bench", fetched_at: datetime = FETCHED_AT) -> dict[str, Any]:
-    """Raw files -> our parsers -> Batch (contract checks, rejects) -> land(): one batch per file."""
+    """Raw files -> our parsers -> Batch -> land() (vectorised contract checks, rejects, dedupe): one batch per file."""
     from diplowatch import landing
     from diplowatch.sources import generic_import, telegram, x
 
@@ -93,12 +93,14 @@ def land_ours(data: Path, root: Path, *, run_id: str = "bench", fetched_at: date
         parsed = x.parse_archive(body, handle, fetched_at, raw_ref=str(path))
         raw_records += len(parsed.of("posts")) + len(parsed.rejects)
         batch = parsed.into(landing.Batch(run_id=run_id, source="x", fetched_at=fetched_at), str(path))
+        del parsed  # the batch holds copies of the parsed records: free the originals before landing
         finish(batch, f"x-{handle}-{path.stem}")
     for kind in ("metrics", "news"):
         for path in jsonl_files(data, kind):
             parsed = generic_import.parse_import(path.read_bytes(), path.name, observed_at=fetched_at)
             raw_records += _count_lines(path)
             batch = parsed.into(landing.Batch(run_id=run_id, source="import", fetched_at=fetched_at), str(path))
+            del parsed
             finish(batch, f"{kind}-{path.stem}")
     return {"raw_records": raw_records, "landed_rows": rows}
 
@@ -301,6 +303,10 @@ def validation(rows: int, repeat: int) -> dict[str, Any]:
 
 
 def _preload(step: str) -> None:
+    if step in ("land", "floor", "dlt", "warehouse"):
+        # pyarrow imports pandas lazily on its first array conversion / Parquet write (~1-2.5 s here):
+        # a fixed import cost, not landing work, so every landing side pays it before the clock starts.
+        import pandas  # noqa: F401
     if step in ("land", "warehouse"):
         import diplowatch.landing
         import diplowatch.sources.generic_import
