@@ -94,13 +94,15 @@ def test_broken_warehouse_fails_on_keys_foreign_keys_and_counts(outcomes):
     _, _, broken, _ = outcomes
     assert not broken.success
     crit = {(f.expectation, f.table): f.unexpected_count for f in broken.critical_failures}
-    assert crit[("expect_column_values_to_be_unique", "fct_posts")] == 2
+    # uniqueness is checked with count(distinct); the duplicate rows are counted for the message
+    assert crit[("unique(post_uid)", "fct_posts")] == 2
     assert crit[("foreign_key(account_uid -> dim_accounts.account_uid)", "fct_posts")] == 1
     assert crit[("expect_column_values_to_be_between", "fct_posts")] == 1  # likes = -3
     assert crit[("foreign_key(event_id -> fct_events.event_id)", "bridge_event_items")] == 1
     warn = {(w.expectation, w.table): w.unexpected_count for w in broken.warnings}
     assert warn[("metrics_not_decreasing(views, likes; tolerance max(5, 10%))", "fct_post_metrics_daily")] == 1
     messages = "\n".join(f.message for f in broken.critical_failures)
+    assert "unique(post_uid) failed on fct_posts.post_uid, 2 unexpected row(s)" in messages
     assert (
         "foreign_key(account_uid -> dim_accounts.account_uid) failed on fct_posts.account_uid, 1 unexpected row(s)"
         in messages
@@ -123,3 +125,34 @@ def test_absent_tables_and_columns_are_skipped_with_a_warning(outcomes):
 def test_missing_warehouse_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="warehouse file"):
         run_marts_checkpoint(tmp_path / "nope.duckdb", "r")
+
+
+def test_gx_objects_are_reused_while_suites_and_tables_are_unchanged(tmp_path, monkeypatch):
+    """A second run on the same warehouse reuses the GX checkpoint; run-time values still apply."""
+    monkeypatch.setenv("DIPLOWATCH_HOME", str(tmp_path))
+    warehouse = _warehouse(tmp_path / "wh.duckdb", CLEAN)
+    first = run_marts_checkpoint(warehouse, "run_1")
+    assert first.success, first.summary()
+    gx_files = tmp_path / "quality" / "gx"
+    checkpoint_file = next((gx_files / "checkpoints").glob("marts*"))
+    fingerprints = (gx_files / "diplowatch_fingerprints.json").read_text()
+    built_at = checkpoint_file.stat().st_mtime_ns
+
+    # new data, same tables: a post from the future must fail against this run's max_ts parameter
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into fct_posts select * replace (post_uid || ':future' as post_uid, "
+            "now() + interval 3 day as published_at) from fct_posts limit 1"
+        )
+    second = run_marts_checkpoint(warehouse, "run_2")
+    assert checkpoint_file.stat().st_mtime_ns == built_at
+    assert (gx_files / "diplowatch_fingerprints.json").read_text() == fingerprints
+    failed = {(f.expectation, f.column): f.unexpected_count for f in second.critical_failures}
+    assert failed == {("expect_column_values_to_be_between", "published_at"): 1}, second.summary()
+
+    # another process rebuilt the checkpoint (fingerprints on disk differ): reload and rebuild
+    (gx_files / "diplowatch_fingerprints.json").write_text('{"marts": "from-another-process"}')
+    third = run_marts_checkpoint(warehouse, "run_3")
+    assert checkpoint_file.stat().st_mtime_ns != built_at
+    assert [(r.expectation, r.success) for r in third.results] == [(r.expectation, r.success) for r in second.results]
+    assert (tmp_path / "quality" / "docs" / "index.html").exists()

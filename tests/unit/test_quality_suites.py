@@ -86,6 +86,34 @@ def test_resolve_skips_missing_tables_and_columns_and_fills_parameters():
     assert platform.kwargs["value_set"] == ["telegram"]
 
 
+def test_resolve_can_leave_parameters_to_gx_so_the_suite_stays_the_same_between_runs():
+    suite = next(s for s in load_suites("marts") if s.table == "fct_posts")
+    columns = {"fct_posts": {"post_uid", "platform", "published_at"}}
+    kwargs_seen, values_seen = [], []
+    for max_ts in ("2030-01-01", "2031-06-30"):
+        values: dict = {}
+        runnable, _ = resolve(suite, columns, {"max_ts": max_ts, "platforms": ["x"]}, gx_parameters=values)
+        kwargs_seen.append([e.kwargs for e in runnable])
+        values_seen.append(values)
+    assert kwargs_seen[0] == kwargs_seen[1]
+    between = next(k for k in kwargs_seen[0] if k.get("column") == "published_at" and "max_value" in k)
+    assert between["max_value"] == {"$PARAMETER": "marts_fct_posts__max_ts"}
+    assert between["min_value"] == {"$PARAMETER": "marts_fct_posts__min_ts"}
+    assert values_seen[1]["marts_fct_posts__max_ts"] == "2031-06-30"
+    assert values_seen[1]["marts_fct_posts__min_ts"] == suite.params["min_ts"]  # the suite's default
+    assert values_seen[1]["marts_fct_posts__platforms"] == ["x"]
+
+
+def test_uniqueness_of_marts_keys_is_checked_without_a_window_function():
+    for suite in load_suites("marts"):
+        types = {e.type for e in suite.expectations}
+        assert "expect_column_values_to_be_unique" not in types, suite.name
+        for e in suite.expectations:
+            if e.type == "expect_column_proportion_of_unique_values_to_be_between":
+                assert (e.kwargs["min_value"], e.kwargs["max_value"]) == (1, 1), suite.name
+                assert e.name == f"unique({e.kwargs['column']})"
+
+
 def test_qualify_refs():
     assert qualify_refs("select * from ref(a) join ref(b)", {"a": '"s"."a"'}) == 'select * from "s"."a" join b'
 

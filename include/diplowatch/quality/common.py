@@ -60,11 +60,12 @@ def run_checkpoint(
     skipped = list(skipped or [])
     columns, qualified = table_columns(db_path)
     prepared: list[gxrun.PreparedSuite] = []
+    parameters: dict[str, Any] = {}  # run-time values of the suites' GX parameters
     for suite in suites:
         if suite.table not in columns:
             skipped.append(f"{suite.name}: table {suite.table} not found, suite skipped")
             continue
-        runnable, skipped_here = resolve(suite, columns, params, qualified)
+        runnable, skipped_here = resolve(suite, columns, params, qualified, gx_parameters=parameters)
         skipped.extend(skipped_here)
         if runnable:
             prepared.append(
@@ -75,7 +76,7 @@ def run_checkpoint(
     outcome = CheckpointOutcome(checkpoint=checkpoint, run_id=run_id, skipped=skipped)
     with gxrun.context_lock(home) if lock else contextlib.nullcontext():
         if prepared:
-            outcome.results = gxrun.run_suites(home, checkpoint, db_path, prepared, run_id)
+            outcome.results = gxrun.run_suites(home, checkpoint, db_path, prepared, run_id, parameters)
         index = gxrun.ensure_docs(home)
         outcome.docs_path = index if index.exists() else None
         outcome.history_path = write_history(home, checkpoint, run_id, outcome.results, datetime.now(UTC))

@@ -8,13 +8,30 @@ context (a file lock), so concurrent Airflow tasks cannot corrupt its YAML.
 Validation pushes down to DuckDB through GX's SQL data source (with the freeze()
 fix of ``duckdb_fix``): one table asset and one whole-table batch definition per
 table, one validation definition per suite, one checkpoint per stage.
+
+Kept cheap next to the work it checks:
+
+- the context is opened once per process and home and reused;
+- the GX objects (data source, assets, suites, validation definitions, checkpoint) are
+  rebuilt only when their fingerprint (database file, tables, suite contents) changes;
+  run-time values (``max_ts``, value sets) are GX suite parameters passed to ``Checkpoint.run``,
+  so they do not change the suites. Fingerprints are kept in ``quality/gx/diplowatch_fingerprints.json``;
+  a process that finds them changed by another one reopens the context from disk;
+- GX is told not to re-read ``config_variables.yml`` on every variable access;
+- Data Docs are built once a run, for this run's results, with views that compile
+  GX's templates once per process (``docs_view``);
+- uniqueness is "proportion of unique values = 1" (one count(distinct)); the duplicate
+  rows are counted for the message only when it fails.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import gc
+import hashlib
+import json
 import logging
 import os
 import time
@@ -23,6 +40,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from diplowatch.quality.duckdb_fix import ensure_duckdb_fix
 from diplowatch.quality.outcome import ExpectationOutcome
@@ -34,6 +53,23 @@ SITE_NAME = "diplowatch"
 # Seconds spent in the phases of the last run in this process (for the benchmark and logs).
 LAST_TIMINGS: dict[str, float] = {}
 RESULT_FORMAT: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_count": 0}
+# Uniqueness is checked as "proportion of unique values = 1" (count(distinct), no window function).
+UNIQUE_TYPE = "expect_column_proportion_of_unique_values_to_be_between"
+# Fingerprints of the GX objects last built for each checkpoint, in the GX project folder.
+FINGERPRINT_FILE = "diplowatch_fingerprints.json"
+
+
+@dataclass
+class _Built:
+    """What this process knows of the GX objects on disk: their fingerprints and the checkpoints loaded."""
+
+    fingerprints: dict[str, str]
+    checkpoints: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+# One GX context per process and quality home, and the checkpoints built or loaded in it.
+_CONTEXTS: dict[str, Any] = {}
+_BUILT: dict[str, _Built] = {}
 
 
 def quality_home(home: Path) -> Path:
@@ -61,8 +97,13 @@ def context_lock(home: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def open_context(home: Path) -> Any:
-    """The project's GX file context, with our Data Docs site, no analytics and no progress bars."""
+def _view(class_name: str) -> dict[str, str]:
+    """A Data Docs view of ``docs_view`` (GX's own, compiling its templates once per process)."""
+    return {"module_name": "diplowatch.quality.docs_view", "class_name": class_name}
+
+
+def _open_file_context(home: Path) -> Any:
+    """Open (creating it on first use) the GX file context, and make its settings ours."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -72,7 +113,10 @@ def open_context(home: Path) -> Any:
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir(home))},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("CachedJinjaIndexPageView")},
+        "site_section_builders": {
+            section: {"view": _view("CachedJinjaPageView")} for section in ("expectations", "validations")
+        },
     }
     sites = ctx.list_data_docs_sites()
     changed = False
@@ -86,9 +130,33 @@ def open_context(home: Path) -> Any:
     if ctx.config.analytics_enabled is not False:
         ctx.config.analytics_enabled = False
         changed = True
+    # We use no config variables; without this, GX re-reads and re-parses
+    # uncommitted/config_variables.yml on every access to a context variable (hundreds a run).
+    if ctx.variables.config_variables_file_path is not None:
+        ctx.variables.config_variables_file_path = None
+        changed = True
     if changed:
         ctx.variables.save()
         ctx = gx.get_context(mode="file", project_root_dir=str(quality_home(home)))
+    return ctx
+
+
+def open_context(home: Path, *, reload: bool = False) -> Any:
+    """The project's GX file context, with our Data Docs site, no analytics and no progress bars.
+
+    Opened once per process and home, then reused (and made GX's current project again);
+    ``reload`` (or a missing project file) opens it afresh from disk.
+    """
+    key = str(quality_home(home).resolve())
+    ctx = _CONTEXTS.get(key)
+    if ctx is None or reload or not (gx_dir(home) / "great_expectations.yml").exists():
+        ctx = _open_file_context(home)
+        _CONTEXTS[key] = ctx
+        _BUILT.pop(key, None)
+    else:
+        from great_expectations.data_context.data_context.context_factory import project_manager
+
+        project_manager.set_project(ctx)
     return ctx
 
 
@@ -127,18 +195,47 @@ def _to_gx_suite(prepared: PreparedSuite) -> Any:
     )
 
 
-def run_suites(
-    home: Path, checkpoint: str, db_path: Path, suites: list[PreparedSuite], run_id: str
-) -> list[ExpectationOutcome]:
-    """Validate each suite's table in the DuckDB file with one GX checkpoint run; Data Docs are updated."""
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
+def _fingerprint(checkpoint: str, db_path: Path, suites: list[PreparedSuite], gx_suites: list[Any]) -> str:
+    """What the GX objects of a checkpoint depend on: the database file, the tables and the suites."""
+    doc = {
+        "checkpoint": checkpoint,
+        "db_path": str(db_path),
+        "result_format": RESULT_FORMAT,
+        "suites": [
+            {"table": p.spec.table, "schema": p.schema, "suite": s.to_json_dict()}
+            for p, s in zip(suites, gx_suites, strict=True)
+        ],
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
-    ensure_duckdb_fix()
-    setup_started = time.perf_counter()
-    ctx = open_context(home)
+
+def _stored_fingerprints(home: Path) -> dict[str, str]:
+    try:
+        return json.loads((gx_dir(home) / FINGERPRINT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _store_fingerprint(home: Path, checkpoint: str, fingerprint: str | None) -> dict[str, str]:
+    stored = _stored_fingerprints(home)
+    if fingerprint is None:
+        stored.pop(checkpoint, None)
+    else:
+        stored[checkpoint] = fingerprint
+    path = gx_dir(home) / FINGERPRINT_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stored, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return stored
+
+
+def _build_checkpoint(
+    ctx: Any, checkpoint: str, db_path: Path, suites: list[PreparedSuite], gx_suites: list[Any]
+) -> Any:
+    """(Re)create the checkpoint's data source, table assets, suites and validation definitions."""
+    import great_expectations as gx
+
     ds_name = f"{checkpoint}_duckdb"
-    # Rebuilt every run: the tables present (and so the validation definitions) change between runs.
     with contextlib.suppress(Exception):
         ctx.checkpoints.delete(checkpoint)
     with contextlib.suppress(Exception):
@@ -149,46 +246,147 @@ def run_suites(
         kwargs={"connect_args": {"read_only": True}},
     )
     validation_definitions = []
-    for prepared in suites:
+    for prepared, gx_suite in zip(suites, gx_suites, strict=True):
         schema = {} if prepared.schema == "main" else {"schema_name": prepared.schema}
         asset = ds.add_table_asset(name=prepared.spec.table, table_name=prepared.spec.table, **schema)
         batch_definition = asset.add_batch_definition_whole_table(name="whole_table")
-        suite = ctx.suites.add_or_update(_to_gx_suite(prepared))
+        suite = ctx.suites.add_or_update(gx_suite)
         vd = gx.ValidationDefinition(name=f"{checkpoint}.{prepared.spec.name}", data=batch_definition, suite=suite)
         validation_definitions.append(ctx.validation_definitions.add_or_update(vd))
-    cp = ctx.checkpoints.add_or_update(
+    return ctx.checkpoints.add_or_update(
         gx.Checkpoint(name=checkpoint, validation_definitions=validation_definitions, result_format=RESULT_FORMAT)
     )
+
+
+def _checkpoint(home: Path, checkpoint: str, db_path: Path, suites: list[PreparedSuite]) -> tuple[Any, Any]:
+    """The context and the GX checkpoint for these suites, rebuilt only when their fingerprint changed.
+
+    The fingerprints this process saw are compared with those on disk: if another process rebuilt
+    something in between, the context is reopened from disk first.
+    """
+    key = str(quality_home(home).resolve())
+    stored = _stored_fingerprints(home)
+    built = _BUILT.get(key)
+    ctx = open_context(home, reload=built is not None and built.fingerprints != stored)
+    built = _BUILT.setdefault(key, _Built(fingerprints=dict(stored)))
+    gx_suites = [_to_gx_suite(p) for p in suites]
+    fingerprint = _fingerprint(checkpoint, db_path, suites, gx_suites)
+    if stored.get(checkpoint) == fingerprint:
+        cp = built.checkpoints.get(checkpoint)
+        if cp is None:
+            try:
+                cp = ctx.checkpoints.get(checkpoint)
+            except Exception as exc:  # missing or unreadable: rebuild below
+                log.info("GX checkpoint %r not reusable (%s); rebuilding it", checkpoint, exc)
+        if cp is not None:
+            built.checkpoints[checkpoint] = cp
+            return ctx, cp
+    log.info("GX checkpoint %r: suites or tables changed, rebuilding its GX objects", checkpoint)
+    built.fingerprints = _store_fingerprint(home, checkpoint, None)
+    cp = _build_checkpoint(ctx, checkpoint, db_path, suites, gx_suites)
+    built.fingerprints = _store_fingerprint(home, checkpoint, fingerprint)
+    built.checkpoints[checkpoint] = cp
+    return ctx, cp
+
+
+def run_suites(
+    home: Path,
+    checkpoint: str,
+    db_path: Path,
+    suites: list[PreparedSuite],
+    run_id: str,
+    parameters: dict[str, Any] | None = None,
+) -> list[ExpectationOutcome]:
+    """Validate each suite's table in the DuckDB file with one GX checkpoint run; Data Docs are updated.
+
+    ``parameters`` are the values of the suites' GX parameters (``{"$PARAMETER": name}``) for this run.
+    """
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    ensure_duckdb_fix()
+    setup_started = time.perf_counter()
+    ctx, cp = _checkpoint(home, checkpoint, db_path, suites)
     started = time.perf_counter()
     try:
-        result = cp.run(run_id=RunIdentifier(run_name=run_id, run_time=datetime.now(UTC)))
-    finally:
-        _dispose_engines(ctx, ds)
+        result = cp.run(
+            run_id=RunIdentifier(run_name=run_id, run_time=datetime.now(UTC)),
+            expectation_parameters=dict(parameters or {}),
+        )
+    except BaseException:
+        _dispose_engines(ctx, collect=True)
+        raise
+    _dispose_engines(ctx)
     validated = time.perf_counter()
-    # One Data Docs build for the whole run (GX's UpdateDataDocsAction rebuilds the site once per suite).
+    # One Data Docs build for the whole run, of this run's results only (and the index).
     ctx.build_data_docs(site_names=[SITE_NAME], resource_identifiers=list(result.run_results))
-    LAST_TIMINGS.update(setup=started - setup_started, validation=validated - started)
-    LAST_TIMINGS["docs"] = time.perf_counter() - validated
+    docs_done = time.perf_counter()
+    tables = {p.spec.name: p for p in suites}
+    outcomes: list[ExpectationOutcome] = []
+    for suite_result in result.run_results.values():
+        prepared = tables.get(suite_result.suite_name)
+        for r in suite_result.results:
+            outcome = _outcome(suite_result.suite_name, prepared.spec.table if prepared else "?", r)
+            if prepared is not None and _is_uniqueness(r.expectation_config):
+                outcome = _with_duplicate_count(outcome, db_path, prepared, r.expectation_config.kwargs)
+            outcomes.append(outcome)
+    LAST_TIMINGS.clear()
+    LAST_TIMINGS.update(
+        setup=started - setup_started,
+        validation=validated - started,
+        docs=docs_done - validated,
+        messages=time.perf_counter() - docs_done,
+    )
     log.info(
         "GX checkpoint %r: setup %.2fs, validation %.2fs, Data Docs %.2fs",
         checkpoint,
         started - setup_started,
         validated - started,
-        time.perf_counter() - validated,
+        docs_done - validated,
     )
-    tables = {p.spec.name: p.spec.table for p in suites}
-    outcomes: list[ExpectationOutcome] = []
-    for suite_result in result.run_results.values():
-        for r in suite_result.results:
-            outcomes.append(_outcome(suite_result.suite_name, tables.get(suite_result.suite_name, "?"), r))
     return outcomes
 
 
-def _dispose_engines(ctx: Any, *datasources: Any) -> None:
+def _is_uniqueness(config: Any) -> bool:
+    """A "proportion of unique values between 1 and 1" expectation: our cheap uniqueness check."""
+    kwargs = config.kwargs or {}
+    return config.type == UNIQUE_TYPE and kwargs.get("min_value") == 1 and kwargs.get("max_value") == 1
+
+
+def _with_duplicate_count(
+    outcome: ExpectationOutcome, db_path: Path, prepared: PreparedSuite, kwargs: dict[str, Any]
+) -> ExpectationOutcome:
+    """A failed uniqueness check with its unexpected count: the rows whose value another row shares.
+
+    The check itself compares count(distinct) with the non-null count (no window function); the
+    rows are only counted when it fails, for the message (0 when it passes).
+    """
+    column = kwargs.get("column")
+    if outcome.success or outcome.detail or not column:
+        return dataclasses.replace(outcome, unexpected_count=0) if outcome.success else outcome
+    table = f'"{prepared.schema}"."{prepared.spec.table}"'
+    col = '"' + str(column).replace('"', '""') + '"'
+    sql = f"""
+        select coalesce(sum(n), 0) from (
+            select count(*) as n from {table} where {col} is not null group by {col} having count(*) > 1
+        )
+    """
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            count = int(con.execute(sql).fetchone()[0])
+    except duckdb.Error as exc:
+        log.warning("could not count the duplicate rows of %s.%s: %s", prepared.spec.table, column, exc)
+        return outcome
+    return dataclasses.replace(outcome, unexpected_count=count)
+
+
+def _dispose_engines(ctx: Any, *datasources: Any, collect: bool = False) -> None:
     """Close every SQLAlchemy engine GX opened on the DuckDB file.
 
     DuckDB refuses a second connection to a file with a different configuration in the same
     process, so a lingering pooled connection would break the caller's next ``duckdb.connect``.
+    Disposing the pools is enough when the run completed (the freeze() fix buffers every result);
+    ``collect`` also runs a full garbage collection (~0.4 s with GX loaded), for a run that raised
+    and may have left a connection referenced from its traceback.
     """
     candidates = list(datasources)
     with contextlib.suppress(Exception):
@@ -198,7 +396,8 @@ def _dispose_engines(ctx: Any, *datasources: Any) -> None:
             if engine is not None:
                 with contextlib.suppress(Exception):
                     engine.dispose()
-    gc.collect()
+    if collect:
+        gc.collect()
 
 
 def _outcome(suite: str, table: str, r: Any) -> ExpectationOutcome:

@@ -139,6 +139,25 @@ def substitute(value: Any, params: dict[str, Any], where: str) -> Any:
     return value
 
 
+def parameterize(value: Any, params: dict[str, Any], prefix: str, out: dict[str, Any], where: str) -> Any:
+    """Like ``substitute``, but turn each placeholder into a GX suite parameter ``{"$PARAMETER": prefix + name}``.
+
+    The values go to ``out`` (passed to the checkpoint run as ``expectation_parameters``), so the
+    GX suite stays the same from run to run even when a value (``max_ts``) changes every run.
+    """
+    if isinstance(value, dict):
+        if set(value) == {"$param"}:
+            name = value["$param"]
+            if name not in params:
+                raise SuiteError(f"{where}: unknown parameter {name!r} (known: {sorted(params)})")
+            out[prefix + name] = params[name]
+            return {"$PARAMETER": prefix + name}
+        return {k: parameterize(v, params, prefix, out, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [parameterize(v, params, prefix, out, where) for v in value]
+    return value
+
+
 _REF = re.compile(r"\bref\((\w+)\)")
 
 
@@ -152,11 +171,14 @@ def resolve(
     columns: dict[str, set[str]],
     params: dict[str, Any],
     qualified: dict[str, str] | None = None,
+    gx_parameters: dict[str, Any] | None = None,
 ) -> tuple[list[ExpectationSpec], list[str]]:
     """The expectations of a suite that can run on the tables present, with parameters filled in.
 
     ``columns`` maps every present table to its columns; ``qualified`` maps a table to the name
     that ``ref(table)`` in an SQL expectation becomes. Returns (runnable, skipped messages).
+    With ``gx_parameters`` (a dict to fill), placeholders become GX suite parameters named
+    ``<suite>__<param>`` instead of values, and their values are put in that dict.
     """
     merged = {**suite.params, **params}
     runnable: list[ExpectationSpec] = []
@@ -172,7 +194,10 @@ def resolve(
             skipped.append(f"{suite.name}: {spec.name} skipped, missing {what}")
             continue
         where = f"{suite.source}: {spec.name}"
-        kwargs = substitute(spec.kwargs, merged, where)
+        if gx_parameters is None:
+            kwargs = substitute(spec.kwargs, merged, where)
+        else:
+            kwargs = parameterize(spec.kwargs, merged, f"{suite.name}__", gx_parameters, where)
         if isinstance(kwargs.get("unexpected_rows_query"), str):
             kwargs["unexpected_rows_query"] = qualify_refs(kwargs["unexpected_rows_query"], qualified or {})
         runnable.append(ExpectationSpec(type=spec.type, kwargs=kwargs, meta=spec.meta))
