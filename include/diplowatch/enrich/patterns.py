@@ -15,8 +15,10 @@ Term syntax (themes.csv keyword columns, ``|``-separated):
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -78,6 +80,13 @@ RU_ENDINGS = sorted(
     reverse=True,
 )
 RU_ENDING_RE = "(?:" + "|".join(RU_ENDINGS) + ")?"
+
+# RE2 gives its DFA a fixed memory budget; a regex of many alternatives (a theme with a hundred
+# keywords) overflows it and RE2 falls back to its NFA, 10-50x slower. Matching is therefore done
+# with several regexes of at most this many terms each, OR-ed (see :func:`keywords_regexes`).
+MAX_TERMS_PER_REGEX = 16
+# Threads for matching many regexes over one column (pyarrow releases the GIL while RE2 runs).
+MATCH_THREADS = max(1, min(4, os.cpu_count() or 1))
 _RU_ADJ_ENDINGS = ("ого", "его", "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -150,6 +159,16 @@ def keywords_regex(terms: Iterable[str]) -> str:
     return _grouped(_keyword_part(t) for t in terms)
 
 
+def _chunks(items: Sequence[str], size: int = MAX_TERMS_PER_REGEX) -> list[Sequence[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def keywords_regexes(terms: Iterable[str]) -> tuple[str, ...]:
+    """The regex of :func:`keywords_regex` cut into pieces of at most :data:`MAX_TERMS_PER_REGEX` terms
+    (a text matches the terms when it matches any piece); RE2 keeps each piece in its fast DFA."""
+    return tuple(keywords_regex(chunk) for chunk in _chunks(list(terms)))
+
+
 def _ru_word(word: str) -> str:
     """Regex of one Cyrillic word of a name, allowing Russian case endings (Мацегора -> Мацегоры, Мацегорой)."""
     if len(word) <= 1 or (word.isupper() and len(word) > 1 and not word.endswith(".")):
@@ -201,6 +220,11 @@ def aliases_regex(aliases: Iterable[str]) -> str:
     return _grouped(_alias_part(a) for a in aliases)
 
 
+def aliases_regexes(aliases: Iterable[str]) -> tuple[str, ...]:
+    """:func:`aliases_regex` cut into pieces of at most :data:`MAX_TERMS_PER_REGEX` aliases."""
+    return tuple(aliases_regex(chunk) for chunk in _chunks(list(aliases)))
+
+
 def any_of(regexes: Iterable[str]) -> str:
     """One regex matching any of ``regexes``."""
     return "|".join(f"(?:{r})" for r in regexes)
@@ -222,3 +246,26 @@ def match_mask(texts: pa.Array | pa.ChunkedArray, regex: str) -> np.ndarray:
         return np.zeros(len(texts), dtype=bool)
     mask = pc.match_substring_regex(texts, regex)
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+
+
+def match_any_mask(texts: pa.Array | pa.ChunkedArray, regexes: Sequence[str]) -> np.ndarray:
+    """Boolean numpy mask: does any of ``regexes`` occur in each text (normalised texts, null -> False)."""
+    mask = np.zeros(len(texts), dtype=bool)
+    for regex in regexes:
+        mask |= match_mask(texts, regex)
+    return mask
+
+
+def match_masks(texts: pa.Array | pa.ChunkedArray, patterns: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """One :func:`match_any_mask` per entry of ``patterns`` (each a list of regex pieces), the regexes
+    run on :data:`MATCH_THREADS` threads."""
+    flat = [(k, rx) for k, pieces in enumerate(patterns) for rx in pieces if rx]
+    masks = [np.zeros(len(texts), dtype=bool) for _ in patterns]
+    if MATCH_THREADS > 1 and len(flat) > 1:
+        with ThreadPoolExecutor(MATCH_THREADS) as pool:
+            found = list(pool.map(lambda item: match_mask(texts, item[1]), flat))
+    else:
+        found = [match_mask(texts, rx) for _, rx in flat]
+    for (k, _), mask in zip(flat, found, strict=True):
+        masks[k] |= mask
+    return masks

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from diplowatch.enrich.entities import Entity, load_entities, missions_of, tag_entities
 from diplowatch.enrich.events import EventInput, cluster_events
 from diplowatch.enrich.languages import detect_languages
-from diplowatch.enrich.relevance import cites_mission_posts
+from diplowatch.enrich.relevance import cites_mission_posts_many
 from diplowatch.enrich.themes import Theme, derive_register, event_type_of, event_types_of, load_themes, tag_themes
 
 logger = logging.getLogger(__name__)
@@ -96,15 +96,26 @@ def text_hash(texts: pa.Table) -> pa.Array:
     return pa.array([hashlib.md5((t or "").encode()).hexdigest() for t in matching_text(texts).to_pylist()])
 
 
+def unique_texts(texts: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """Distinct values of ``texts`` and, for each text, the index of its value among them.
+
+    Enrichment is a pure function of the text, so it runs once a distinct text (cross-posts,
+    syndicated news, re-fetches) and is spread back with ``take``."""
+    arr = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    uniq = pc.unique(arr)
+    return uniq, pc.index_in(arr, value_set=uniq)
+
+
 def languages_table(texts: pa.Table) -> pa.Table:
-    """``int_texts_languages`` rows for a batch of texts."""
-    found = detect_languages(matching_text(texts).to_pylist())
+    """``int_texts_languages`` rows for a batch of texts (each distinct text detected once)."""
+    uniq, idx = unique_texts(matching_text(texts))
+    found = detect_languages(uniq.to_pylist())
     return pa.table(
         {
             "text_uid": texts.column("text_uid").cast(pa.string()),
-            "languages": pa.array([r.languages for r in found], type=STRINGS),
-            "primary_language": pa.array([r.primary_language for r in found], type=pa.string()),
-            "is_bilingual": pa.array([r.is_bilingual for r in found], type=pa.bool_()),
+            "languages": pa.array([r.languages for r in found], type=STRINGS).take(idx),
+            "primary_language": pa.array([r.primary_language for r in found], type=pa.string()).take(idx),
+            "is_bilingual": pa.array([r.is_bilingual for r in found], type=pa.bool_()).take(idx),
             "text_hash": text_hash(texts),
         },
         schema=LANGUAGES_SCHEMA,
@@ -112,18 +123,23 @@ def languages_table(texts: pa.Table) -> pa.Table:
 
 
 def tagged_table(texts: pa.Table, themes: Sequence[Theme], entities: Sequence[Entity], version: str) -> pa.Table:
-    """``int_texts_tagged`` rows: theme ids, entity ids, register and event type of each text."""
-    arr = matching_text(texts)
-    theme_ids = tag_themes(arr, themes)
-    entity_ids = tag_entities(arr, entities)
+    """``int_texts_tagged`` rows: theme ids, entity ids, register and event type of each text
+    (each distinct text tagged once)."""
+    uniq, idx = unique_texts(matching_text(texts))
+    theme_ids = tag_themes(uniq, themes)
+    entity_ids = tag_entities(uniq, entities)
+    derived: dict[tuple[str, ...], tuple[str, str | None, list[str]]] = {}  # few distinct theme sets
+    for key in {tuple(t) for t in theme_ids}:
+        derived[key] = (derive_register(key, themes), event_type_of(key, themes), event_types_of(key, themes))
+    per_text = [derived[tuple(t)] for t in theme_ids]
     return pa.table(
         {
             "text_uid": texts.column("text_uid").cast(pa.string()),
-            "theme_ids": pa.array(theme_ids, type=STRINGS),
-            "entity_ids": pa.array(entity_ids, type=STRINGS),
-            "register": pa.array([derive_register(t, themes) for t in theme_ids], type=pa.string()),
-            "event_type": pa.array([event_type_of(t, themes) for t in theme_ids], type=pa.string()),
-            "event_types": pa.array([event_types_of(t, themes) for t in theme_ids], type=STRINGS),
+            "theme_ids": pa.array(theme_ids, type=STRINGS).take(idx),
+            "entity_ids": pa.array(entity_ids, type=STRINGS).take(idx),
+            "register": pa.array([d[0] for d in per_text], type=pa.string()).take(idx),
+            "event_type": pa.array([d[1] for d in per_text], type=pa.string()).take(idx),
+            "event_types": pa.array([d[2] for d in per_text], type=STRINGS).take(idx),
             "text_hash": text_hash(texts),
             "seed_version": pa.array([version] * texts.num_rows, type=pa.string()),
         },
@@ -147,44 +163,65 @@ EVENT_INPUT_COLUMNS = (
 )
 
 
+def _naive_utc_column(col: pa.ChunkedArray | pa.Array) -> list[datetime | None]:
+    """A timestamp column as naive UTC datetimes (arrow keeps tz-aware instants in UTC already)."""
+    if pa.types.is_timestamp(col.type) and col.type.tz is not None:
+        col = col.cast(pa.timestamp(col.type.unit))
+        return col.to_pylist()
+    return [_naive_utc(t) if t is not None else None for t in col.to_pylist()]
+
+
 def event_clusters_table(candidates: pa.Table, entities: Sequence[Entity]) -> pa.Table:
     """``int_event_clusters`` rows: one per text that belongs to an event, with the event's attributes.
 
     ``candidates`` holds :data:`EVENT_INPUT_COLUMNS` (texts joined to their tags); rows without an
     event type are ignored.
     """
+    has_type = pc.fill_null(pc.invert(pc.is_null(candidates.column("event_type"))), False)
+    rows = candidates.filter(pc.and_(has_type, pc.is_valid(candidates.column("published_at"))))
+    cols = {c: rows.column(c).to_pylist() for c in EVENT_INPUT_COLUMNS if c != "published_at"}
+    published = _naive_utc_column(rows.column("published_at"))
     inputs = [
-        EventInput(
-            text_uid=r["text_uid"],
-            kind=r["kind"],
-            published_at=_naive_utc(r["published_at"]),
-            event_type=r["event_type"],
-            entity_ids=r["entity_ids"] or (),
-            title=r["title"],
-            body_text=r["body_text"],
-            event_types=r["event_types"] or (),
+        EventInput(uid, kind, ts, etype, ents or (), title, body, etypes or ())
+        for uid, kind, ts, etype, ents, title, body, etypes in zip(
+            cols["text_uid"],
+            cols["kind"],
+            published,
+            cols["event_type"],
+            cols["entity_ids"],
+            cols["title"],
+            cols["body_text"],
+            cols["event_types"],
+            strict=True,
         )
-        for r in candidates.select(list(EVENT_INPUT_COLUMNS)).to_pylist()
-        if r["event_type"] and r["published_at"] is not None
+        if etype
     ]
     keys = frozenset(e.entity_id for e in entities if e.event_key)
     names = {e.entity_id: e.canonical_name for e in entities}
     items = cluster_events(inputs, keys, names)
     logger.info("clustered %d texts into %d events", len(items), len({i.event_id for i in items}))
-    return pa.Table.from_pylist([vars(i) for i in items], schema=EVENT_CLUSTERS_SCHEMA)
+    return pa.table(
+        {name: [getattr(i, name) for i in items] for name in EVENT_CLUSTERS_SCHEMA.names},
+        schema=EVENT_CLUSTERS_SCHEMA,
+    )
 
 
 def news_relevance_table(news: pa.Table, tagged: pa.Table, entities: Sequence[Entity]) -> pa.Table:
     """``int_news_relevance`` rows for news items (``news`` has text_uid, title, body_text)."""
-    ents = {r["text_uid"]: r["entity_ids"] or [] for r in tagged.select(["text_uid", "entity_ids"]).to_pylist()}
+    ents = dict(zip(tagged.column("text_uid").to_pylist(), tagged.column("entity_ids").to_pylist(), strict=True))
     uids = news.column("text_uid").to_pylist()
-    texts = matching_text(news).to_pylist()
-    missions = [missions_of(ents.get(u, []), entities) for u in uids]
+    by_set: dict[tuple[str, ...], list[str]] = {}  # few distinct entity sets: missions of each once
+    missions = []
+    for u in uids:
+        key = tuple(ents.get(u) or ())
+        if key not in by_set:
+            by_set[key] = missions_of(key, entities)
+        missions.append(by_set[key])
     return pa.table(
         {
             "item_uid": pa.array(uids, type=pa.string()),
             "mentions_watchlist": pa.array([bool(m) for m in missions], type=pa.bool_()),
-            "cites_mission_posts": pa.array([cites_mission_posts(t) for t in texts], type=pa.bool_()),
+            "cites_mission_posts": pa.array(cites_mission_posts_many(matching_text(news)), type=pa.bool_()),
             "matched_missions": pa.array(missions, type=STRINGS),
         },
         schema=RELEVANCE_SCHEMA,

@@ -1,3 +1,5 @@
+-- A table, not a view: several models and tests read it (a view re-scans and re-dedupes the landing).
+{{ config(materialized='table') }}
 with source as (
     select * from {{ source('landing', 'news_items') }}
 ),
