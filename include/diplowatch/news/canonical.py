@@ -8,6 +8,7 @@ hashes it, so the same article found in a feed and in GDELT has one key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -53,6 +54,9 @@ _SITE_TRACKING: dict[str, frozenset[str]] = {
 }
 _TRACKING_PREFIXES = ("utm_", "ga_", "pk_", "mtm_", "at_", "hmb_", "vero_")
 _AMP_PATH = re.compile(r"(?:/amp|/amp\.html|\.amp)$", re.IGNORECASE)
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_SAFE_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # characters quote(..., safe=_PATH_SAFE) keeps as is
+_SLASHES = re.compile(r"/{2,}")
 
 
 def _is_tracking(name: str, host: str = "") -> bool:
@@ -62,6 +66,13 @@ def _is_tracking(name: str, host: str = "") -> bool:
 
 def canonical_host(host: str) -> str:
     """Lower-case host without a trailing dot and without www./m./amp. prefixes (repeatedly)."""
+    if isinstance(host, str):
+        return _canonical_host(host)
+    return _canonical_host.__wrapped__(host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_host(host: str) -> str:
     host = host.lower().rstrip(".")
     changed = True
     while changed:
@@ -82,6 +93,12 @@ def canonical_url(url: str) -> str:
     parameters sorted. ``http`` and ``https`` are folded to ``https``. Raises
     ``ValueError`` when the string is not an absolute http(s) URL.
     """
+    if url.__class__ is str:
+        return _canonical_url_cached(url)  # feeds, GDELT and imports ask for the same URL several times
+    return _canonical_url(url)
+
+
+def _canonical_url(url: str) -> str:
     raw = (url or "").strip()
     if raw.startswith("//"):
         raw = "https:" + raw
@@ -92,21 +109,42 @@ def canonical_url(url: str) -> str:
     host = canonical_host(parts.hostname)
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=-._~")
-    path = re.sub(r"/{2,}", "/", path)
-    path = _AMP_PATH.sub("", path.rstrip("/")).rstrip("/") or "/"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, host))
-    return urlunsplit(("https", netloc, path, urlencode(query), ""))
+    path = parts.path
+    if "%" in path or not _SAFE_PATH.fullmatch(path):  # else unquote and quote give the path back unchanged
+        path = quote(unquote(path), safe=_PATH_SAFE)
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    path = path.rstrip("/")
+    if path[-8:].lower().endswith(("amp", "amp.html")):  # every match of _AMP_PATH ends so
+        path = _AMP_PATH.sub("", path)
+    path = path.rstrip("/") or "/"
+    if parts.query:
+        query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k, host))
+        return urlunsplit(("https", netloc, path, urlencode(query), ""))
+    return urlunsplit(("https", netloc, path, "", ""))
+
+
+_canonical_url_cached = functools.lru_cache(maxsize=16384)(_canonical_url)
 
 
 def item_uid(url: str) -> str:
     """Stable key of a news item: 20 hex digits of the SHA-256 of its canonical URL."""
-    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:20]
+    return canonical_uid(canonical_url(url))
+
+
+def canonical_uid(canonical: str) -> str:
+    """``item_uid`` of a URL that is already canonical (``canonical_url`` output): saves canonicalising twice."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
 
 
 def source_domain(url: str) -> str:
     """The outlet's domain, as in the canonical URL (``tass.com``, ``ria.ru``)."""
-    return urlsplit(canonical_url(url)).hostname or ""
+    return canonical_domain(canonical_url(url))
+
+
+def canonical_domain(canonical: str) -> str:
+    """``source_domain`` of a URL that is already canonical (``canonical_url`` output)."""
+    return urlsplit(canonical).hostname or ""
 
 
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)\]»”])")

@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from diplowatch.landing import Batch, account_uid, post_uid
-from diplowatch.news.canonical import canonical_url, item_uid, source_domain
+from diplowatch.landing import Batch, post_uid
+from diplowatch.news.canonical import canonical_domain, canonical_uid, canonical_url, item_uid
 from diplowatch.raw import RawPage
 from diplowatch.sources.base import RunContext
-from diplowatch.sources.ratelimits import Parsed, ParseError, read_manifest, to_int
+from diplowatch.sources.ratelimits import Parsed, ParseError, paused_gc, read_manifest, to_int
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ NEWS_OPTIONAL = (
     "authors",
 )
 LABEL_PREFIX = "label_"
+_SCANNER = json.JSONDecoder()
 
 
 class ImportError_(ValueError):
@@ -57,6 +58,8 @@ class ImportError_(ValueError):
 
 def parse_time(value: Any, field: str) -> datetime:
     """ISO 8601 with a time zone (``2017-09-12T08:30:00+09:00``, ``…Z``) or unix seconds -> aware UTC."""
+    if value.__class__ is int:  # the common case first (bool is not int here)
+        return _fromtimestamp(value, UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC)
     text = str(value).strip()
@@ -71,13 +74,25 @@ def parse_time(value: Any, field: str) -> datetime:
     return when.astimezone(UTC)
 
 
+_fromtimestamp = datetime.fromtimestamp
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _str(row: dict[str, Any], key: str) -> str | None:
-    v = row.get(key)
-    return None if _blank(v) else str(v).strip()
+def _text(v: Any) -> str | None:
+    """A field value that is not None as stripped text; None when blank (a non-string is never blank)."""
+    if isinstance(v, str):
+        return v.strip() or None
+    return str(v).strip()
+
+
+def _int_or_raise(row: dict[str, Any], key: str, v: Any) -> int | None:
+    """``_count`` of a value that is not None: a plain non-negative int as is, anything else the slow way."""
+    if v.__class__ is int and v >= 0:
+        return v
+    return _count(row, key)
 
 
 def _count(row: dict[str, Any], key: str) -> int | None:
@@ -117,11 +132,24 @@ def read_rows(body: bytes, name: str) -> Iterator[tuple[int, dict[str, Any] | No
         for n, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
             yield n, dict(row), None
         return
+    scan = _SCANNER.scan_once
     for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if not line or line.isspace():  # what `not line.strip()` says, without copying the line
             continue
         try:
-            obj = json.loads(line)
+            # Fast path: a line that starts with "{" and is one complete object (what json.loads accepts);
+            # anything else (leading space, BOM, extra data, bad JSON) goes through json.loads and its messages.
+            obj = None
+            if line[0] == "{":
+                try:
+                    obj, end = scan(line, 0)
+                except (StopIteration, ValueError):
+                    obj = None
+                else:
+                    if end != len(line) and line[end:].strip(" \t\n\r"):
+                        obj = None
+            if obj is None:
+                obj = json.loads(line)
         except ValueError as exc:
             yield n, None, f"line {n}: not valid JSON: {exc}"
             continue
@@ -140,67 +168,144 @@ def detect_kind(columns: set[str]) -> Kind:
     raise ParseError(f"import: cannot tell posts from news by the columns {sorted(columns)[:12]}; pass kind=")
 
 
-def _post_row(row: dict[str, Any], default_observed: datetime, out: Parsed) -> None:
-    missing = [k for k in POST_REQUIRED if _blank(row.get(k))]
+def _missing(row: dict[str, Any], required: tuple[str, ...]) -> None:
+    missing = [k for k in required if _blank(row.get(k))]
     if missing:
         raise ImportError_(f"missing required field(s) {missing}")
-    platform = str(row["platform"]).strip().lower()
+
+
+def _post_row(
+    row: dict[str, Any],
+    default_observed: datetime,
+    out: Parsed,
+    reaction_columns: bool = True,
+    times: dict[Any, datetime] | None = None,
+) -> None:
+    """Post, metric snapshot (when the row has counts) and account records of one row; ImportError_ names the field.
+
+    Hot loop (one call per row): values are read once and converted inline. ``reaction_columns`` False says
+    that no column of the file is a ``reactions_<kind>`` one (so the row need not be scanned for them);
+    ``times`` caches parsed integer ``published_at`` values (many snapshots share a post).
+    """
+    get = row.get
+    platform, account, native, published = get("platform"), get("account"), get("native_id"), get("published_at")
+    if (
+        platform is None
+        or account is None
+        or native is None
+        or published is None
+        or (isinstance(platform, str) and not platform.strip())
+        or (isinstance(account, str) and not account.strip())
+        or (isinstance(native, str) and not native.strip())
+        or (isinstance(published, str) and not published.strip())
+    ):
+        _missing(row, POST_REQUIRED)
+    platform = str(platform).strip().lower()
     if platform not in POST_PLATFORMS:
         raise ImportError_(f"platform: {platform!r} is not one of {list(POST_PLATFORMS)}")
-    account = str(row["account"]).strip().lstrip("@").lower()
-    native = str(row["native_id"]).strip()
-    uid, auid = post_uid(platform, account, native), account_uid(platform, account)
-    media_url = _str(row, "media_url")
-    edited = _str(row, "edited_at")
+    handle = str(account).strip().lstrip("@")
+    account = handle.lower()
+    native = str(native).strip()
+    uid, auid = f"{platform}:{account}:{native}", f"{platform}:{account}"  # landing.post_uid / account_uid
+    if published.__class__ is int and times is not None:
+        published_at = times.get(published)
+        if published_at is None:
+            published_at = times[published] = parse_time(published, "published_at")
+    else:
+        published_at = parse_time(published, "published_at")
+    v = get("mission_id")
+    mission_id = None if v is None else _text(v)
+    v = get("media_url")
+    media_url = None if v is None else _text(v)
+    v = get("edited_at")
+    edited = None if v is None else _text(v)
+    v = get("text")
+    text = None if v is None else _text(v)
+    v = get("url")
+    url = None if v is None else _text(v)
+    media = None
+    if media_url:
+        v = get("media_type")
+        media = [{"type": (None if v is None else _text(v)) or "media", "url": media_url}]
+    v = get("reply_to")
+    reply_to = None if v is None else _text(v)
+    v = get("forwarded_from")
+    forwarded_from = None if v is None else _text(v)
+    v = get("repost_of")
+    repost_of = None if v is None else _text(v)
+    v = get("lang_hint")
+    lang_hint = None if v is None else _text(v)
+    v = get("author")
+    author = None if v is None else _text(v)
     post = {
         "post_uid": uid,
         "platform": platform,
         "account_uid": auid,
         "native_id": native,
-        "mission_id": _str(row, "mission_id"),
-        "published_at": parse_time(row["published_at"], "published_at"),
-        "text": _str(row, "text"),
-        "url": _str(row, "url"),
-        "media": [{"type": _str(row, "media_type") or "media", "url": media_url}] if media_url else None,
-        "reply_to": _str(row, "reply_to"),
-        "forwarded_from": _str(row, "forwarded_from"),
-        "repost_of": _str(row, "repost_of"),
-        "lang_hint": _str(row, "lang_hint"),
-        "author": _str(row, "author"),
+        "mission_id": mission_id,
+        "published_at": published_at,
+        "text": text,
+        "url": url,
+        "media": media,
+        "reply_to": reply_to,
+        "forwarded_from": forwarded_from,
+        "repost_of": repost_of,
+        "lang_hint": lang_hint,
+        "author": author,
         "edited_at": parse_time(edited, "edited_at") if edited else None,
         "source_format": "import",
     }
+    likes, total, reactions, shares, comments, views = (
+        get("likes"), get("reactions_total"), get("reactions"), get("shares"), get("comments"), get("views"),
+    )  # fmt: skip
     metrics = None
-    if any(not _blank(row.get(k)) for k in METRIC_COLUMNS) or any(
-        k.startswith("reactions_") and not _blank(v) for k, v in row.items()
+    if (
+        (likes is not None and (not isinstance(likes, str) or likes.strip()))
+        or (shares is not None and (not isinstance(shares, str) or shares.strip()))
+        or (comments is not None and (not isinstance(comments, str) or comments.strip()))
+        or (views is not None and (not isinstance(views, str) or views.strip()))
+        or not _blank(total)
+        or not _blank(reactions)
+        or (reaction_columns and any(k.startswith("reactions_") and not _blank(v) for k, v in row.items()))
     ):
-        observed = _str(row, "observed_at")
+        v = get("observed_at")
+        if v is None:
+            observed_at = default_observed
+        elif v.__class__ is int and v >= 0:  # what parse_time(str(v)) gives, without the round trip
+            observed_at = _fromtimestamp(v, UTC)
+        else:
+            observed = _text(v)
+            observed_at = parse_time(observed, "observed_at") if observed else default_observed
         metrics = {
             "post_uid": uid,
             "platform": platform,
             "account_uid": auid,
-            "observed_at": parse_time(observed, "observed_at") if observed else default_observed,
-            "likes": _count(row, "likes"),
-            "reactions_total": _count(row, "reactions_total"),
-            "reactions": _reactions(row),
-            "shares": _count(row, "shares"),
-            "comments": _count(row, "comments"),
-            "views": _count(row, "views"),
+            "observed_at": observed_at,
+            "likes": None if likes is None else _int_or_raise(row, "likes", likes),
+            "reactions_total": None if total is None else _int_or_raise(row, "reactions_total", total),
+            "reactions": _reactions(row) if reaction_columns or reactions is not None else None,
+            "shares": None if shares is None else _int_or_raise(row, "shares", shares),
+            "comments": None if comments is None else _int_or_raise(row, "comments", comments),
+            "views": None if views is None else _int_or_raise(row, "views", views),
             "source_format": "import",
         }
-    out.add("posts", post)
+    records = out.records
+    records.append(("posts", post))
     if metrics:
-        out.add("post_metrics", metrics)
-    out.add(
-        "accounts",
-        {
-            "account_uid": auid,
-            "platform": platform,
-            "mission_id": post["mission_id"],
-            "handle": str(row["account"]).strip().lstrip("@"),
-            "display_name": _str(row, "display_name"),
-            "source_format": "import",
-        },
+        records.append(("post_metrics", metrics))
+    v = get("display_name")
+    records.append(
+        (
+            "accounts",
+            {
+                "account_uid": auid,
+                "platform": platform,
+                "mission_id": mission_id,
+                "handle": handle,
+                "display_name": None if v is None else _text(v),
+                "source_format": "import",
+            },
+        )
     )
 
 
@@ -213,41 +318,62 @@ def _authors(value: Any) -> list[str] | None:
 
 
 def _news_row(row: dict[str, Any], out: Parsed) -> None:
-    missing = [k for k in NEWS_REQUIRED if _blank(row.get(k))]
-    if missing:
-        raise ImportError_(f"missing required field(s) {missing}")
-    url = str(row["url"]).strip()
+    get = row.get
+    url, published = get("url"), get("published_at")
+    if (
+        url is None
+        or published is None
+        or (isinstance(url, str) and not url.strip())
+        or (isinstance(published, str) and not published.strip())
+    ):
+        _missing(row, NEWS_REQUIRED)
+    url = str(url).strip()
     try:
         canon = canonical_url(url)
     except ValueError as exc:
         raise ImportError_(f"url: {exc}") from None
-    seen = _str(row, "seen_at")
-    out.add(
-        "news_items",
-        {
-            "item_uid": item_uid(url),
-            "url": url,
-            "canonical_url": canon,
-            "title": _str(row, "title"),
-            "summary": _str(row, "summary"),
-            "body": _str(row, "body"),
-            "published_at": parse_time(row["published_at"], "published_at"),
-            "seen_at": parse_time(seen, "seen_at") if seen else None,
-            "source_domain": _str(row, "source_domain") or source_domain(url),
-            "source_name": _str(row, "source_name"),
-            "language": _str(row, "language"),
-            "found_via": "import",
-            "feed_or_query": _str(row, "feed_or_query"),
-            "authors": _authors(row.get("authors")),
-            "source_format": "import",
-        },
+    v = get("seen_at")
+    seen = None if v is None else _text(v)
+    title, summary, body = get("title"), get("summary"), get("body")
+    published_at = parse_time(published, "published_at")
+    seen_at = parse_time(seen, "seen_at") if seen else None
+    v = get("source_domain")
+    domain = (None if v is None else _text(v)) or canonical_domain(canon)
+    source_name, language, feed_or_query = get("source_name"), get("language"), get("feed_or_query")
+    out.records.append(
+        (
+            "news_items",
+            {
+                "item_uid": canonical_uid(canon),
+                "url": url,
+                "canonical_url": canon,
+                "title": None if title is None else _text(title),
+                "summary": None if summary is None else _text(summary),
+                "body": None if body is None else _text(body),
+                "published_at": published_at,
+                "seen_at": seen_at,
+                "source_domain": domain,
+                "source_name": None if source_name is None else _text(source_name),
+                "language": None if language is None else _text(language),
+                "found_via": "import",
+                "feed_or_query": None if feed_or_query is None else _text(feed_or_query),
+                "authors": _authors(get("authors")),
+                "source_format": "import",
+            },
+        )
     )
 
 
 def parse_import(body: bytes, name: str, kind: Kind | None = None, observed_at: datetime | None = None) -> Parsed:
     """Records and rejects from one import file's bytes; ``name`` tells CSV from JSONL."""
+    with paused_gc():
+        return _parse_import(body, name, kind, observed_at)
+
+
+def _parse_import(body: bytes, name: str, kind: Kind | None, observed_at: datetime | None) -> Parsed:
     rows = list(read_rows(body, name))
-    columns: set[str] = set().union(*(r.keys() for _, r, _ in rows if r)) if rows else set()
+    columns: set[str] = set()
+    columns.update(*[r for _, r, _ in rows if r])
     out = Parsed()
     if not columns:
         return out
@@ -258,13 +384,15 @@ def parse_import(body: bytes, name: str, kind: Kind | None = None, observed_at: 
         log.warning("%s: ignoring unknown column(s) %s (see docs/import_format.md)", name, extra)
     entity = "posts" if kind == "posts" else "news_items"
     observed = observed_at or datetime.now(UTC)
+    reaction_columns = any(c.startswith("reactions_") and c != "reactions_total" for c in columns)
+    times: dict[Any, datetime] = {}
     for n, row, error in rows:
         if row is None:
             out.reject(entity, f"{name}: {error}")
             continue
         try:
             if kind == "posts":
-                _post_row(row, observed, out)
+                _post_row(row, observed, out, reaction_columns, times)
             else:
                 _news_row(row, out)
         except (ImportError_, ValueError, TypeError, OverflowError) as exc:

@@ -30,6 +30,7 @@ from diplowatch.http import FetchError, HttpClient
 from diplowatch.landing import Batch
 from diplowatch.raw import RawPage
 from diplowatch.sources.base import RunContext
+from diplowatch.sources.ratelimits import paused_gc
 
 log = logging.getLogger(__name__)
 
@@ -611,6 +612,13 @@ def parse_export(
     same second) are folded into the album's first post, as the web preview shows them.
     A message that cannot be read becomes a reject; unreadable JSON raises ``ExportError``.
     """
+    with paused_gc():  # a big export: thousands of dicts that all survive (see ratelimits.paused_gc)
+        return _parse_export(data, channel, raw_ref, fetched_at, chat_name)
+
+
+def _parse_export(
+    data: bytes, channel: str, raw_ref: str | None, fetched_at: datetime | None, chat_name: str | None
+) -> ParsedPage:
     where = f"result.json ({raw_ref})" if raw_ref else "result.json"
     chat = _pick_chat(_load_export(data, where), where, chat_name)
     channel = channel.lower()

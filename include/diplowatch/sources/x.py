@@ -18,6 +18,7 @@ when only the ``RT @user`` prefix does (the archive), so a retweet is never mist
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -40,6 +41,7 @@ from diplowatch.sources.ratelimits import (
     ScrubbingRawWriter,
     load_json,
     note_rate_limited,
+    paused_gc,
     replay_pages,
     require,
     to_int,
@@ -58,6 +60,14 @@ IDS_PER_LOOKUP = 100
 LANG_PSEUDO = frozenset({"qme", "zxx", "und", "qam", "qht", "qst", "art"})
 ARCHIVE_TIME = "%a %b %d %H:%M:%S %z %Y"
 _RT = re.compile(r"^RT @(\w{1,15}):")
+_MONTHS = {
+    m: n
+    for n, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)
+}
+_ARCHIVE_UTC = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{2}) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) \+0000 ([0-9]{4})\Z"
+)
 
 
 # --- pure parsing --------------------------------------------------------------------------------
@@ -70,6 +80,11 @@ def parse_api_time(value: str) -> datetime:
 
 def parse_archive_time(value: str) -> datetime:
     """``Wed Oct 10 20:19:24 +0000 2018`` -> aware UTC datetime."""
+    m = _ARCHIVE_UTC.match(value) if isinstance(value, str) else None
+    if m is not None:  # the usual UTC form, without strptime's per-call regex work; anything else: strptime
+        month, d, hh, mm, ss, year = m.groups()
+        with contextlib.suppress(ValueError):  # e.g. Feb 30: strptime words the error
+            return datetime(int(year), _MONTHS[month], int(d), int(hh), int(mm), int(ss), tzinfo=UTC)
     return datetime.strptime(value, ARCHIVE_TIME).astimezone(UTC)
 
 
@@ -257,22 +272,30 @@ def parse_archive(
     body: bytes, handle: str, observed_at: datetime, mission_id: str | None = None, raw_ref: str | None = None
 ) -> Parsed:
     """Posts and one metric snapshot (the counts at export time) per tweet of an archive part."""
-    out = Parsed()
-    account = handle.lower()
-    for item in archive_json(body):
-        tweet = item.get("tweet", item) if isinstance(item, dict) else None
-        if not isinstance(tweet, dict):
-            out.reject("posts", "X archive: entry is not an object", item)
-            continue
-        try:
-            out.records.extend(_archive_records(tweet, account, mission_id, observed_at).records)
-        except (KeyError, TypeError, ValueError) as exc:
-            out.reject("posts", f"X archive tweet not in the expected shape: {type(exc).__name__}: {exc}", tweet)
-    return out
+    with paused_gc():  # thousands of dicts that all survive (see ratelimits.paused_gc)
+        out = Parsed()
+        account = handle.lower()
+        auid = account_uid(PLATFORM, account)
+        records = out.records
+        for item in archive_json(body):
+            tweet = item.get("tweet", item) if isinstance(item, dict) else None
+            if not isinstance(tweet, dict):
+                out.reject("posts", "X archive: entry is not an object", item)
+                continue
+            try:
+                post, metrics = _archive_records(tweet, account, mission_id, observed_at, auid)
+            except (KeyError, TypeError, ValueError) as exc:
+                out.reject("posts", f"X archive tweet not in the expected shape: {type(exc).__name__}: {exc}", tweet)
+                continue
+            records.append(("posts", post))
+            records.append(("post_metrics", metrics))
+        return out
 
 
-def _archive_records(tweet: dict[str, Any], account: str, mission_id: str | None, observed: datetime) -> Parsed:
-    out = Parsed()
+def _archive_records(
+    tweet: dict[str, Any], account: str, mission_id: str | None, observed: datetime, auid: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The post and its metric snapshot of one archive tweet; KeyError/TypeError/ValueError when malformed."""
     tid = str(tweet.get("id_str") or tweet["id"])
     raw_text = tweet.get("full_text") or tweet.get("text") or ""
     text = html.unescape(expand_urls(raw_text, (tweet.get("entities") or {}).get("urls")))
@@ -283,38 +306,32 @@ def _archive_records(tweet: dict[str, Any], account: str, mission_id: str | None
     ]
     uid = post_uid(PLATFORM, account, tid)
     reply = tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id")
-    out.add(
-        "posts",
-        {
-            "post_uid": uid,
-            "platform": PLATFORM,
-            "account_uid": account_uid(PLATFORM, account),
-            "native_id": tid,
-            "mission_id": mission_id,
-            "published_at": parse_archive_time(tweet["created_at"]),
-            "text": text,
-            "text_raw": raw_text,
-            "url": f"https://x.com/{account}/status/{tid}",
-            "media": media or None,
-            "reply_to": str(reply) if reply else None,
-            "repost_of": f"{PLATFORM}:{rt.lower()}" if rt else None,
-            "lang_hint": _lang(tweet.get("lang")),
-            "source_format": "export",
-        },
-    )
-    out.add(
-        "post_metrics",
-        {
-            "post_uid": uid,
-            "platform": PLATFORM,
-            "account_uid": account_uid(PLATFORM, account),
-            "observed_at": observed,
-            "likes": to_int(tweet.get("favorite_count")),
-            "shares": to_int(tweet.get("retweet_count")),
-            "source_format": "export",
-        },
-    )
-    return out
+    post = {
+        "post_uid": uid,
+        "platform": PLATFORM,
+        "account_uid": auid,
+        "native_id": tid,
+        "mission_id": mission_id,
+        "published_at": parse_archive_time(tweet["created_at"]),
+        "text": text,
+        "text_raw": raw_text,
+        "url": f"https://x.com/{account}/status/{tid}",
+        "media": media or None,
+        "reply_to": str(reply) if reply else None,
+        "repost_of": f"{PLATFORM}:{rt.lower()}" if rt else None,
+        "lang_hint": _lang(tweet.get("lang")),
+        "source_format": "export",
+    }
+    metrics = {
+        "post_uid": uid,
+        "platform": PLATFORM,
+        "account_uid": auid,
+        "observed_at": observed,
+        "likes": to_int(tweet.get("favorite_count")),
+        "shares": to_int(tweet.get("retweet_count")),
+        "source_format": "export",
+    }
+    return post, metrics
 
 
 # --- fetching ------------------------------------------------------------------------------------
