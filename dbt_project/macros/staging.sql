@@ -1,5 +1,7 @@
 {#- Staging models of the social platforms share one shape per landing entity: these macros
-    rename, cast (timestamps to naive UTC) and dedupe re-fetched rows, and nothing else.
+    rename, cast (timestamps to naive UTC) and dedupe re-fetched rows, and nothing else. Posts and
+    metrics keep the file they were read from (landing_file), which also breaks ties of fetched_at and
+    run_id (one run can land a post from two files), so a build and a rebuild pick the same row.
     Each stg_<platform>__<entity> model is one call, filtered on its hive partition. -#}
 
 {% macro utc(column) -%}
@@ -7,10 +9,10 @@
 {%- endmacro %}
 
 
-{% macro stg_social_posts(platform) -%}
+{% macro stg_social_posts(platform, since=none) -%}
 with source as (
-    select * from {{ source('landing', 'posts') }}
-    where platform = '{{ platform }}'
+    select * from {{ landing_source('posts', since) }}
+    where platform = '{{ platform }}'{{ landing_since_filter(since) }}
 ),
 
 renamed as (
@@ -36,7 +38,8 @@ renamed as (
         raw_ref,
         run_id,
         {{ utc('fetched_at') }} as fetched_at,
-        dt as landing_date
+        dt as landing_date,
+        filename as landing_file
     from source
 ),
 
@@ -44,7 +47,7 @@ deduped as (
     select * from renamed
     qualify row_number() over (
         partition by post_uid
-        order by fetched_at desc, run_id desc
+        order by fetched_at desc, run_id desc, landing_file desc
     ) = 1
 )
 
@@ -52,10 +55,10 @@ select * from deduped
 {%- endmacro %}
 
 
-{% macro stg_social_post_metrics(platform) -%}
+{% macro stg_social_post_metrics(platform, since=none) -%}
 with source as (
-    select * from {{ source('landing', 'post_metrics') }}
-    where platform = '{{ platform }}'
+    select * from {{ landing_source('post_metrics', since) }}
+    where platform = '{{ platform }}'{{ landing_since_filter(since) }}
 ),
 
 renamed as (
@@ -75,7 +78,8 @@ renamed as (
         raw_ref,
         run_id,
         {{ utc('fetched_at') }} as fetched_at,
-        dt as landing_date
+        dt as landing_date,
+        filename as landing_file
     from source
 ),
 
@@ -83,7 +87,7 @@ deduped as (
     select * from renamed
     qualify row_number() over (
         partition by post_uid, observed_at
-        order by fetched_at desc, run_id desc
+        order by fetched_at desc, run_id desc, landing_file desc
     ) = 1
 )
 
@@ -169,4 +173,102 @@ select * from {{ ref('stg_' ~ platform ~ '__' ~ entity) }}
 union all by name
 {%- endif %}
 {%- endfor %}
+{%- endmacro %}
+
+
+{#- Incremental staging: what a run reads of the landing. On a full build: none (the whole source).
+    On an incremental run (of a model that has its landing_file column), computed at compile time: `since`, the latest fetched_at already in the model
+    (naive UTC), and `files`, the landing files of the entity not yet in the model (its landing_file
+    column), always with the entity's empty typed _schema.parquet so the column set stays whole.
+    The read is filtered on fetched_at >= since: a file holds one fetch, so Parquet row-group statistics
+    skip old files (e.g. ones whose rows were all superseded) unread, and a file of the same fetch time
+    landed after the last run is still read. Re-reading a row is harmless: it is deduped again.
+    As with every fetched_at watermark here, a file landed late with a fetch time before the
+    watermark is not read by an incremental run (a --full-refresh reads it). -#}
+{% macro landing_since(entity) -%}
+    {#- a model built before landing_file existed reads the whole source once (the column is then appended) -#}
+    {%- set columns = [] -%}
+    {%- if is_incremental() and execute -%}
+        {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- endif -%}
+    {%- if 'landing_file' in columns -%}
+        {%- set pattern = env_var('DIPLOWATCH_HOME') ~ '/lake/landing/' ~ entity ~ '/*/*/*.parquet' -%}
+        {%- set since_result = run_query('select max(fetched_at) from ' ~ this) -%}
+        {%- set since = since_result.columns[0].values()[0] -%}
+        {%- if since is not none -%}
+            {%- set files_result = run_query(
+                "select file from glob('" ~ pattern ~ "') where file not in ("
+                ~ "select landing_file from " ~ this ~ " where landing_file is not null"
+                ~ ") or file like '%/platform=_none/dt=1970-01-01/_schema.parquet' order by file"
+            ) -%}
+            {{- return({
+                'since': since.strftime('%Y-%m-%d %H:%M:%S.%f'),
+                'files': files_result.columns[0].values() | list,
+            }) -}}
+        {%- endif -%}
+    {%- endif -%}
+    {{- return(none) -}}
+{%- endmacro %}
+
+
+{#- The landing relation of an entity: the source on a full build, else only the files to read. -#}
+{% macro landing_source(entity, since) -%}
+    {%- if since is none -%}
+        {{ source('landing', entity) }}
+    {%- else -%}
+        read_parquet(
+            [{%- for file in since['files'] %}'{{ file }}'{%- if not loop.last %}, {% endif %}{%- endfor %}],
+            hive_partitioning = true,
+            union_by_name = true,
+            filename = true
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro landing_since_filter(since) -%}
+    {%- if since is not none %}
+        and fetched_at >= '{{ since['since'] }}+00'::timestamptz
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- An incremental union of one entity's platforms: only files landed since `since`, merged with the
+    rows already in the model for the same keys, deduped exactly as the per-platform models do. -#}
+{% macro incremental_union_platforms(entity, keys, since) -%}
+with new_rows as (
+{%- for platform in var('social_platforms') %}
+    {%- if entity == 'posts' %}
+    select * from ({{ stg_social_posts(platform, since) }})
+    {%- else %}
+    select * from ({{ stg_social_post_metrics(platform, since) }})
+    {%- endif %}
+{%- if not loop.last %}
+    union all by name
+{%- endif %}
+{%- endfor %}
+),
+
+existing as (
+    select existing.*
+    from {{ this }} as existing
+    semi join new_rows
+        using ({{ keys | join(', ') }})
+),
+
+unioned as (
+    select * from new_rows
+    union all by name
+    select * from existing
+),
+
+deduped as (
+    select * from unioned
+    qualify row_number() over (
+        partition by {{ keys | join(', ') }}
+        order by fetched_at desc, run_id desc, landing_file desc
+    ) = 1
+)
+
+select * from deduped
 {%- endmacro %}

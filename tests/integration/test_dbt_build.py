@@ -21,7 +21,14 @@ from diplowatch import landing, paths
 DBT_PROJECT = paths.DBT_PROJECT
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dbt"
 ANALYSES = sorted(p.stem for p in (DBT_PROJECT / "analyses").glob("*.sql"))
-INCREMENTAL = ("fct_post_metrics", "fct_post_metrics_daily")
+INCREMENTAL = (
+    "stg_posts",
+    "stg_post_metrics",
+    "stg_news__items",
+    "fct_post_metrics",
+    "fct_post_metrics_daily",
+    "fct_posts",
+)
 
 
 def _builder() -> ModuleType:
@@ -151,11 +158,22 @@ def test_incremental_run_after_new_data_matches_full_refresh(warehouse: Warehous
     assert edited == [("A concert of Russian music at the embassy (edited).",)]
     assert warehouse.rows("select count(*) from main.fct_post_metrics") == [(3 * 4 + 2 * 3 + 3,)]
 
-    orders = {"fct_post_metrics": "post_uid, observed_at", "fct_post_metrics_daily": "post_uid, metric_date"}
+    orders = {
+        "fct_post_metrics": "post_uid, observed_at",
+        "fct_post_metrics_daily": "post_uid, metric_date",
+        "fct_posts": "post_uid",
+        "fct_news_items": "item_uid",
+        "fct_events": "event_id",
+        "bridge_event_items": "all",
+    }
+    staging = {"stg_posts": "post_uid", "stg_post_metrics": "post_uid, observed_at", "stg_news__items": "item_uid"}
     incremental = {name: warehouse.table(name, order) for name, order in orders.items()}
-    warehouse.dbt("run", "--full-refresh", "--select", *INCREMENTAL)
+    incremental |= {name: warehouse.rows(f"select * from staging.{name} order by {o}") for name, o in staging.items()}
+    warehouse.dbt("run", "--full-refresh", "--select", *(f"{name}+" for name in INCREMENTAL))
     full = {name: warehouse.table(name, order) for name, order in orders.items()}
-    assert full == incremental
+    full |= {name: warehouse.rows(f"select * from staging.{name} order by {o}") for name, o in staging.items()}
+    for name, rows in incremental.items():
+        assert full[name] == rows, f"{name}: incremental run differs from a full refresh"
 
 
 @pytest.mark.parametrize("analysis", ANALYSES)

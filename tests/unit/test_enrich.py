@@ -177,6 +177,24 @@ def test_event_clustering_without_entities_links_within_a_day_only():
     assert events["a"] == events["b"] != events["c"]
 
 
+def test_event_never_spans_more_than_seven_days_even_when_entity_threads_chain():
+    # a, b, c, d alternate entities, each within 3 days of the last: every thread alone is short,
+    # but chained through union-find they would make one event of 9 days.
+    items = [
+        _ev("a", 0, "diplomatic", ["putin"]),
+        _ev("b", 48, "diplomatic", ["putin", "kim"]),
+        _ev("c", 96, "diplomatic", ["kim", "lavrov"]),
+        _ev("d", 144, "diplomatic", ["lavrov", "shoigu"]),
+        _ev("e", 192, "diplomatic", ["shoigu"]),
+        _ev("f", 216, "diplomatic", ["shoigu"]),
+    ]
+    out = cluster_events(items, key_entities={"putin", "kim", "lavrov", "shoigu"})
+    assert all(i.ended_at - i.started_at <= timedelta(days=7) for i in out)
+    events = {i.text_uid: i.event_id for i in out}
+    assert events["a"] == events["b"] == events["c"] == events["d"]  # 6 days: one event
+    assert events["e"] == events["f"] != events["a"]  # 8 days after a: a new event
+
+
 def test_text_without_event_type_is_in_no_event():
     items = [EventInput("x", "post", T0, None, ["putin"])]
     assert cluster_events(items, key_entities={"putin"}) == []

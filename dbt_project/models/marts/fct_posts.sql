@@ -1,13 +1,125 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='post_uid',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+-- depends_on: {{ ref('int_texts_tagged') }}
 -- One row per post: latest metrics, engagement normalised by followers at posting time,
 -- metrics at fixed ages (24 h, 7 days) where snapshots allow, and the enrichment of its text.
+-- Incremental on post_uid: a run recomputes the posts that are new or re-fetched, got new metric
+-- snapshots or new followers snapshots of their account around their publication, or whose
+-- enrichment, content group or watch-list mission changed; the rest stay as they are.
 
-with posts as (
+with all_posts as (
     select * from {{ ref('stg_posts') }}
 ),
 
-metrics as (
-    select * from {{ ref('fct_post_metrics') }}
-),
+{% if is_incremental() %}
+    watermark as (
+        select coalesce(max(inputs_fetched_at), '1970-01-01'::timestamp) as watermark_at
+        from {{ this }}
+    ),
+
+    -- per account: the followers snapshot before the first new one; posts after it may get new followers
+    new_followers as (
+        select
+            account_uid,
+            min(observed_at) as first_new_observed_at,
+        from {{ ref('stg_account_metrics') }}
+        where followers is not null
+            and fetched_at >= (select watermark.watermark_at from watermark)
+        group by account_uid
+    ),
+
+    followers_changed_since as (
+        select
+            new_followers.account_uid,
+            coalesce(max(old.observed_at), '1970-01-01'::timestamp) as since,
+        from new_followers
+        left join {{ ref('stg_account_metrics') }} as old
+            on new_followers.account_uid = old.account_uid
+                and old.followers is not null
+                and new_followers.first_new_observed_at > old.observed_at
+        group by new_followers.account_uid
+    ),
+
+    enrichment_now as materialized (
+        select
+            all_posts.post_uid,
+            coalesce(all_posts.mission_id, mission_accounts.mission_id) as mission_id,
+            content_groups.content_group,
+            coalesce(languages.languages, []::varchar[]) as languages,
+            coalesce(languages.primary_language, 'und') as primary_language,
+            coalesce(languages.is_bilingual, false) as is_bilingual,
+            coalesce(tagged.theme_ids, []::varchar[]) as tag_themes,
+            coalesce(tagged.entity_ids, []::varchar[]) as tag_entities,
+            coalesce(registers.register, 'none') as register,
+        from all_posts
+        left join {{ ref('mission_accounts') }} as mission_accounts
+            on lower(all_posts.account_uid) = lower(mission_accounts.account_uid)
+        left join {{ ref('int_posts_content_groups') }} as content_groups
+            on all_posts.post_uid = content_groups.post_uid
+        left join {{ ref('int_texts_languages') }} as languages
+            on all_posts.post_uid = languages.text_uid
+        left join {{ ref('int_texts_tagged') }} as tagged
+            on all_posts.post_uid = tagged.text_uid
+        left join {{ ref('int_texts_register') }} as registers
+            on all_posts.post_uid = registers.text_uid
+    ),
+
+    changed as materialized (
+        select post_uid from all_posts
+        where fetched_at >= (select watermark.watermark_at from watermark)
+        union
+        select post_uid from {{ ref('fct_post_metrics') }}
+        where fetched_at >= (select watermark.watermark_at from watermark)
+        union
+        select all_posts.post_uid
+        from all_posts
+        inner join followers_changed_since
+            on all_posts.account_uid = followers_changed_since.account_uid
+                and all_posts.published_at > followers_changed_since.since
+        union
+        select enrichment_now.post_uid
+        from enrichment_now
+        inner join {{ this }} as existing
+            on enrichment_now.post_uid = existing.post_uid
+        where enrichment_now.mission_id is distinct from existing.mission_id
+            or enrichment_now.content_group is distinct from existing.content_group
+            or enrichment_now.languages is distinct from existing.languages
+            or enrichment_now.primary_language is distinct from existing.primary_language
+            or enrichment_now.is_bilingual is distinct from existing.is_bilingual
+            or list_sort(list_distinct(enrichment_now.tag_themes)) is distinct from existing.themes
+            or list_sort(list_distinct(enrichment_now.tag_entities)) is distinct from existing.entity_ids
+            or enrichment_now.register is distinct from existing.register
+    ),
+
+    posts as (
+        select all_posts.*
+        from all_posts
+        semi join changed
+            on all_posts.post_uid = changed.post_uid
+    ),
+
+    metrics as (
+        select metrics.*
+        from {{ ref('fct_post_metrics') }} as metrics
+        semi join changed
+            on metrics.post_uid = changed.post_uid
+    ),
+{% else %}
+    posts as (
+        select * from all_posts
+    ),
+
+    metrics as (
+        select * from {{ ref('fct_post_metrics') }}
+    ),
+{% endif %}
 
 followers as (
     select
@@ -33,7 +145,8 @@ latest_metrics as (
         views,
         engagement,
         count(*) over (partition by post_uid) as n_snapshots,
-        min(observed_at) over (partition by post_uid) as first_observed_at
+        min(observed_at) over (partition by post_uid) as first_observed_at,
+        max(fetched_at) over (partition by post_uid) as last_fetched_at
     from metrics
     qualify row_number() over (partition by post_uid order by observed_at desc) = 1
 ),
@@ -172,7 +285,8 @@ final as (
         coalesce(registers.register, 'none') as register,
         coalesce(entities.entity_ids, []::varchar[]) as entity_ids,
         coalesce(entities.entities, []::varchar[]) as entities,
-        posts.fetched_at
+        posts.fetched_at,
+        greatest(posts.fetched_at, latest_metrics.last_fetched_at) as inputs_fetched_at
     from posts
     left join watchlist_accounts
         on lower(posts.account_uid) = lower(watchlist_accounts.account_uid)

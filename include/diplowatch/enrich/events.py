@@ -4,7 +4,10 @@ Two texts join one event when they share an event type (from their themes,
 ``themes.csv`` column ``event_type``; a text can have several), share an *event key*
 entity (a person, place or organisation with ``event_key`` true in ``entities.csv``)
 and the later one falls within :data:`WINDOW` of the last text of that (type, entity)
-thread and within :data:`MAX_SPAN` of its first. Texts without any key entity link
+thread and within :data:`MAX_SPAN` of its first. An event never spans more than
+:data:`MAX_SPAN` from its first to its last text: a link that would stretch the merged
+event beyond it is not made (the thread starts afresh), so threads of different entities
+cannot chain texts into one event across weeks. Texts without any key entity link
 only with each other, by event type, within :data:`NO_ENTITY_WINDOW` (greetings for a
 holiday posted on several platforms). Links are transitive (union-find). A text
 without an event type belongs to no event.
@@ -72,8 +75,11 @@ class EventItem:
 
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
+    """Union-find over text indexes; each root also keeps its cluster's earliest time."""
+
+    def __init__(self, n: int, times: Sequence[datetime]) -> None:
         self.parent = list(range(n))
+        self.start = list(times)
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -84,7 +90,13 @@ class _UnionFind:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            root, child = min(ra, rb), max(ra, rb)
+            self.parent[child] = root
+            self.start[root] = min(self.start[root], self.start[child])
+
+    def cluster_start(self, i: int) -> datetime:
+        """Earliest time of the cluster holding ``i``."""
+        return self.start[self.find(i)]
 
 
 def _first_sentence(text: str | None) -> str | None:
@@ -124,7 +136,7 @@ def cluster_events(
         (i for i, it in enumerate(items) if it.event_type),
         key=lambda i: (items[i].published_at, items[i].text_uid),
     )
-    uf = _UnionFind(len(items))
+    uf = _UnionFind(len(items), [it.published_at for it in items])
     threads: dict[tuple[str, str | None], tuple[int, datetime, datetime]] = {}
     for i in order:
         it = items[i]
@@ -135,7 +147,13 @@ def cluster_events(
                 gap = window if ent is not None else NO_ENTITY_WINDOW
                 opened = threads.get(key)
                 t = it.published_at
-                if opened and t - opened[2] <= gap and t - opened[1] <= MAX_SPAN:
+                # texts come in time order, so t is the merged event's end: its span is t - earliest start
+                if (
+                    opened
+                    and t - opened[2] <= gap
+                    and t - opened[1] <= MAX_SPAN
+                    and t - min(uf.cluster_start(i), uf.cluster_start(opened[0])) <= MAX_SPAN
+                ):
                     uf.union(i, opened[0])
                     threads[key] = (opened[0], opened[1], t)
                 else:
