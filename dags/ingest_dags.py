@@ -42,26 +42,41 @@ def _file_key(context: dict) -> str:
     return f"interval__{start.isoformat()}" if start else context["run_id"]
 
 
-def _validate(summaries: list[dict], source: str, run_id: str) -> dict:
-    """Run the landing checkpoint on this run's files; on a critical failure quarantine them and fail."""
+def _validate(summaries: list[dict], source: str, run_id: str, context: dict | None = None) -> dict:
+    """Run the landing checkpoint on this run's files; on a critical failure quarantine them and fail.
+
+    With ``context``, the rows landed/rejected and the verdict also become the DAG run's note in the UI.
+    """
     from diplowatch import ingest
+    from diplowatch.ops.notes import landing_note, set_run_note
     from diplowatch.quality import run_landing_checkpoint
 
     files: dict[str, list[str]] = {}
     for s in summaries:
         for entity, names in s["files"].items():
             files.setdefault(entity, []).extend(names)
-    outcome = run_landing_checkpoint(run_id=run_id, files={k: [Path(n) for n in v] for k, v in files.items()})
-    print(outcome.summary())
-    if not outcome.success:
-        moved = ingest.quarantine([n for names in files.values() for n in names], run_id)
-        print(f"landing checkpoint failed: moved {len(moved)} file(s) to quarantine")
-        outcome.raise_for_critical()
     totals: dict[str, int] = {}
     for s in summaries:
         for entity, n in s["counts"].items():
             totals[entity] = totals.get(entity, 0) + n
-    return {"source": source, "counts": totals, "warnings": len(outcome.warnings), "docs": str(outcome.docs_path)}
+    errors = [f"{s.get('part')}: {s['error']}" for s in summaries if s.get("error")]
+    outcome = run_landing_checkpoint(run_id=run_id, files={k: [Path(n) for n in v] for k, v in files.items()})
+    print(outcome.summary())
+    verdict = "passed" if outcome.success else "FAILED"
+    if context is not None:
+        note = landing_note(source, totals, verdict, len(outcome.warnings), str(outcome.docs_path), errors)
+        set_run_note(context, note)
+    if not outcome.success:
+        moved = ingest.quarantine([n for names in files.values() for n in names], run_id)
+        print(f"landing checkpoint failed: moved {len(moved)} file(s) to quarantine")
+        outcome.raise_for_critical()
+    return {
+        "source": source,
+        "counts": totals,
+        "warnings": len(outcome.warnings),
+        "docs": str(outcome.docs_path),
+        "verdict": verdict,
+    }
 
 
 def build_posts_dag(platform: str) -> DAG:
@@ -109,7 +124,7 @@ def build_posts_dag(platform: str) -> DAG:
         @task(outlets=[asset], retries=0)
         def validate_landing(summaries: list[dict], **context) -> dict:
             """GX checkpoint `landing` on this run's files; publishes the Asset only if it passes."""
-            result = _validate(list(summaries), platform, context["run_id"])
+            result = _validate(list(summaries), platform, context["run_id"], context)
             context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
             return result
 
@@ -145,7 +160,7 @@ def build_news_dag() -> DAG:
 
         @task(outlets=[asset], retries=0)
         def validate_landing(summaries: list[dict], **context) -> dict:
-            result = _validate(list(summaries), "news", context["run_id"])
+            result = _validate(list(summaries), "news", context["run_id"], context)
             context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
             return result
 
@@ -184,7 +199,7 @@ def build_imports_dag() -> DAG:
 
         @task(outlets=[asset], retries=0)
         def validate_landing(summaries: list[dict], **context) -> dict:
-            result = _validate(list(summaries), "imports", context["run_id"])
+            result = _validate(list(summaries), "imports", context["run_id"], context)
             context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
             return result
 

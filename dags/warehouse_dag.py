@@ -131,10 +131,13 @@ with DAG(
 
     @task
     def summarize(quality: dict, report: dict, **context) -> dict:
+        """Rows landed and per mart, the data-quality verdict, the report; also the DAG run's note in the UI."""
+        from diplowatch.ops.notes import set_run_note, warehouse_note
         from diplowatch.summary import run_summary
 
         summary = run_summary(quality={"marts": quality}, report=report.get("report"))
         print(summary["text"])
+        set_run_note(context, warehouse_note(summary))
         return summary
 
     start = prepare()

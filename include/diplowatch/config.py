@@ -6,6 +6,7 @@ file, the key path and what was expected.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -112,8 +113,11 @@ def _where(loc: tuple) -> str:
 
 
 def load_watchlist(path: Path | str | None = None) -> Watchlist:
-    """Read and validate a watch-list file; ``ConfigError`` says file, key and what was expected."""
-    path = Path(path or paths.DEFAULT_WATCHLIST)
+    """Read and validate a watch-list file; ``ConfigError`` says file, key and what was expected.
+
+    Default: ``$DIPLOWATCH_WATCHLIST`` if set, else ``watchlist.yaml`` in the repository.
+    """
+    path = Path(path or os.environ.get("DIPLOWATCH_WATCHLIST") or paths.DEFAULT_WATCHLIST)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -156,3 +156,12 @@ def test_gx_objects_are_reused_while_suites_and_tables_are_unchanged(tmp_path, m
     assert checkpoint_file.stat().st_mtime_ns != built_at
     assert [(r.expectation, r.success) for r in third.results] == [(r.expectation, r.success) for r in second.results]
     assert (tmp_path / "quality" / "docs" / "index.html").exists()
+
+
+def test_empty_marts_pass_the_key_checks(tmp_path):
+    """A warehouse built before any news landed has empty marts: no duplicates, so no failure."""
+    empty = CLEAN + "delete from fct_news_items; delete from bridge_event_items; delete from fct_events;"
+    outcome = run_marts_checkpoint(_warehouse(tmp_path / "empty.duckdb", empty), "run_empty")
+    unique = [r for r in outcome.results if r.table == "fct_news_items" and "unique" in r.expectation]
+    assert unique and all(r.success and r.unexpected_count == 0 for r in unique)
+    assert outcome.success, outcome.summary()

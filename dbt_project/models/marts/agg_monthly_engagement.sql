@@ -26,7 +26,7 @@ final as (
         coalesce(sum(engagement), 0) as engagement_total,
         round(avg(engagement), 2) as engagement_avg,
         round(median(engagement), 2) as engagement_median,
-        round(avg(engagement_per_1k_followers), 4) as engagement_per_1k_followers_avg,
+        round(avg(cast(engagement_per_1k_followers as decimal(18, 4))), 4) as engagement_per_1k_followers_avg,
         sum(views) as views_total
     from by_theme
     group by all

@@ -217,12 +217,69 @@ def bootstrap_metadata() -> None:
                     description=placeholder.description,
                 )
             )
+        api_conn = api_connection_from_env(os.environ)
+        if api_conn is not None:
+            upsert_api_connection(session, api_conn)
     log.info(
         "metadata ready: pool %s (%d slot), connections %s",
         DUCKDB_POOL,
         DUCKDB_POOL_SLOTS,
         ", ".join(p.conn_id for p in CONNECTION_PLACEHOLDERS),
     )
+
+
+API_CONN_ID = "diplowatch_airflow_api"
+API_CONN_DESCRIPTION = (
+    "Managed by diplowatch.ops.setup: the REST API and login tasks use to set run notes (diplowatch.ops.notes)."
+)
+
+
+@dataclass(frozen=True)
+class ApiConnection:
+    """What ``diplowatch.ops.notes`` needs to call the public REST API: its URL and a login."""
+
+    url: str
+    username: str
+    password: str
+
+
+def api_connection_from_env(env: dict[str, str] | os._Environ) -> ApiConnection | None:
+    """The API URL and login of this Airflow home, from its configuration; None if no login is known yet.
+
+    URL: ``AIRFLOW__CORE__EXECUTION_API_SERVER_URL`` without ``/execution/``; login: the first user of
+    ``AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS`` and its password in the SimpleAuthManager password file.
+    """
+    execution_url = env.get("AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "")
+    password_file = env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE", "")
+    users = env.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "")
+    if not execution_url or not password_file or not users or not Path(password_file).exists():
+        return None
+    username = users.split(",")[0].split(":")[0].strip()
+    try:
+        password = json.loads(Path(password_file).read_text() or "{}").get(username)
+    except json.JSONDecodeError:
+        return None
+    if not password:
+        return None
+    url = execution_url.rstrip("/").removesuffix("/execution")
+    return ApiConnection(url=url, username=username, password=password)
+
+
+def upsert_api_connection(session, api: ApiConnection) -> None:
+    """Create or refresh the ``diplowatch_airflow_api`` connection (never one an operator created by hand)."""
+    from airflow.models.connection import Connection
+
+    conn = session.query(Connection).filter(Connection.conn_id == API_CONN_ID).one_or_none()
+    if conn is None:
+        conn = Connection(conn_id=API_CONN_ID, conn_type="http", description=API_CONN_DESCRIPTION)
+        session.add(conn)
+    elif conn.description != API_CONN_DESCRIPTION:
+        log.info("connection %s was set by hand: left as it is", API_CONN_ID)
+        return
+    conn.host = api.url
+    conn.login = api.username
+    conn.password = api.password  # encrypted with the Fernet key by the model
+    log.info("connection %s -> %s (user %s)", API_CONN_ID, api.url, api.username)
 
 
 def run_bootstrap(env: dict[str, str]) -> None:
@@ -286,11 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.bootstrap_only:
-        bootstrap_metadata()
         password_file = os.environ.get("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE")
         if password_file and os.environ.get("DIPLOWATCH_ADMIN_PASSWORD"):
             login = write_login(Path(password_file), os.environ.get("DIPLOWATCH_ADMIN_USER", ADMIN_USER))
             log.info("login for %s written to %s", login.username, login.password_file)
+        bootstrap_metadata()  # after the login: the run-notes connection uses it
         return 0
     home = (args.airflow_home or default_airflow_home()).resolve()
     env = setup_airflow_home(home, port=args.port)

@@ -358,10 +358,11 @@ def _with_duplicate_count(
     """A failed uniqueness check with its unexpected count: the rows whose value another row shares.
 
     The check itself compares count(distinct) with the non-null count (no window function); the
-    rows are only counted when it fails, for the message (0 when it passes).
+    rows are only counted when it fails, for the message (0 when it passes). GX reports an
+    empty table (no proportion to observe) as a failure; with no duplicated rows it is a pass.
     """
     column = kwargs.get("column")
-    if outcome.success or outcome.detail or not column:
+    if outcome.success or not column:
         return dataclasses.replace(outcome, unexpected_count=0) if outcome.success else outcome
     table = f'"{prepared.schema}"."{prepared.spec.table}"'
     col = '"' + str(column).replace('"', '""') + '"'
@@ -376,6 +377,8 @@ def _with_duplicate_count(
     except duckdb.Error as exc:
         log.warning("could not count the duplicate rows of %s.%s: %s", prepared.spec.table, column, exc)
         return outcome
+    if count == 0:
+        return dataclasses.replace(outcome, success=True, unexpected_count=0, detail=None)
     return dataclasses.replace(outcome, unexpected_count=count)
 
 
