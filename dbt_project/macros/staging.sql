@@ -119,12 +119,28 @@ renamed as (
     from source
 ),
 
+{#- One row an account: each attribute from the latest record that has it, records from
+    platforms and exports before generic imports (which often carry only the handle). -#}
+{%- set order = "order by source_format = 'import', fetched_at desc, run_id desc, raw_ref desc" %}
 deduped as (
-    select * from renamed
-    qualify row_number() over (
-        partition by account_uid
-        order by fetched_at desc, run_id desc
-    ) = 1
+    select
+        account_uid,
+        first(platform {{ order }}) as platform,
+        first(mission_id {{ order }}) filter (where mission_id is not null) as mission_id,
+        first(handle {{ order }}) as handle,
+        first(native_id {{ order }}) filter (where native_id is not null) as native_id,
+        first(display_name {{ order }}) filter (where display_name is not null) as display_name,
+        first(account_description {{ order }}) filter (
+            where account_description is not null
+        ) as account_description,
+        first(account_url {{ order }}) filter (where account_url is not null) as account_url,
+        first(source_format {{ order }}) as source_format,
+        first(raw_ref {{ order }}) as raw_ref,
+        first(run_id {{ order }}) as run_id,
+        max(fetched_at) as fetched_at,
+        max(landing_date) as landing_date
+    from renamed
+    group by account_uid
 )
 
 select * from deduped
