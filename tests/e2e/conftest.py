@@ -10,6 +10,7 @@ rendering on its own. ``DIPLOWATCH_WATCHLIST`` points at a copy of the watch-lis
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -165,3 +166,53 @@ def warehouse_unpaused(airflow: ui.AirflowServer, api: Api) -> None:
     """Every DAG listed, the warehouse DAG unpaused (the ingest DAGs stay paused unless a test unpauses one)."""
     api.wait_for("the DAG processor to list the DAGs", lambda: WAREHOUSE_DAG_ID in api.dag_ids(), 300)
     api.send("PATCH", f"/dags/{WAREHOUSE_DAG_ID}", {"is_paused": False})
+
+
+# Headless Chromium for the report tests (Debian's chromium and chromedriver; never a downloaded browser).
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking")
+
+CHART_STATE = """
+return Array.from(document.querySelectorAll('.chart')).map(function (el) {
+  return {
+    id: el.id,
+    status: el.dataset.status || null,
+    svg: el.querySelectorAll('svg').length,
+    marks: el.querySelectorAll('svg g.role-mark > *').length,
+    error: el.classList.contains('chart-error') || /error/i.test(el.textContent),
+  };
+});
+"""
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
+    if missing:
+        pytest.fail(f"{missing} not installed: apt-get install -y chromium chromium-driver")
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, "--window-size=1280,2000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_rendered(driver, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = driver.execute_script("return document.body.dataset.rendered")
+        if state == "done":
+            return state
+        time.sleep(0.2)
+    return str(state)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import CHART_STATE, wait_rendered
 from diplowatch.sources import telegram
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,3 +144,16 @@ def test_report_and_exports_are_written(demo_runs):
     exported = {p.stem for p in (home / "marts").glob("*.parquet")}
     assert {"fct_posts", "fct_events", "fct_news_items", "agg_monthly_engagement"} <= exported
     assert (home / "quality" / "docs" / "index.html").exists()
+
+
+@pytest.mark.browser
+def test_demo_report_charts_render_in_chromium(demo_runs, browser):
+    """The demo's own run report, opened from file:// in headless Chromium: every chart drew marks."""
+    report = demo_runs[0] / "reports" / "index.html"
+    browser.get(report.resolve().as_uri())
+    assert wait_rendered(browser) == "done", "vega-embed did not finish rendering"
+    charts = browser.execute_script(CHART_STATE)
+    assert len(charts) == int(browser.execute_script("return document.body.dataset.charts")) >= 5
+    for chart in charts:
+        assert chart["status"] == "ok" and chart["svg"] == 1 and not chart["error"], chart
+        assert chart["marks"] > 0, f"{chart['id']} drew no marks on the demo data"

@@ -2,64 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import CHART_STATE, wait_rendered
 from diplowatch.report import write_report
 
 pytestmark = pytest.mark.browser
 
 MARTS_SQL = Path(__file__).parents[1] / "fixtures" / "analysts" / "marts.sql"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking")
-
-CHART_STATE = """
-return Array.from(document.querySelectorAll('.chart')).map(function (el) {
-  return {
-    id: el.id,
-    status: el.dataset.status || null,
-    svg: el.querySelectorAll('svg').length,
-    marks: el.querySelectorAll('svg g.role-mark > *').length,
-    error: el.classList.contains('chart-error') || /error/i.test(el.textContent),
-  };
-});
-"""
-
-
-@pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not shutil.which(p)]
-    if missing:
-        pytest.fail(f"{missing} not installed: apt-get install -y chromium chromium-driver")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, "--window-size=1280,2000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def _wait_rendered(driver, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    state = None
-    while time.monotonic() < deadline:
-        state = driver.execute_script("return document.body.dataset.rendered")
-        if state == "done":
-            return state
-        time.sleep(0.2)
-    return str(state)
 
 
 def test_every_chart_of_the_report_renders(tmp_path: Path, browser) -> None:
@@ -72,7 +24,7 @@ def test_every_chart_of_the_report_renders(tmp_path: Path, browser) -> None:
     )
 
     browser.get(report.resolve().as_uri())
-    assert _wait_rendered(browser) == "done", "vega-embed did not finish rendering"
+    assert wait_rendered(browser) == "done", "vega-embed did not finish rendering"
 
     expected = int(browser.execute_script("return document.body.dataset.charts"))
     charts = browser.execute_script(CHART_STATE)
@@ -89,7 +41,7 @@ def test_every_chart_of_the_report_renders(tmp_path: Path, browser) -> None:
 def test_report_without_data_renders_messages_not_errors(tmp_path: Path, browser) -> None:
     report = write_report(tmp_path / "none.duckdb", tmp_path / "report.html")
     browser.get(report.resolve().as_uri())
-    assert _wait_rendered(browser) == "done"
+    assert wait_rendered(browser) == "done"
     assert browser.execute_script(CHART_STATE) == []
     messages = [e.text for e in browser.find_elements("css selector", ".no-data")]
     assert len(messages) >= 6 and all("no data yet" in m for m in messages), messages
