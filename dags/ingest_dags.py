@@ -79,10 +79,23 @@ def _validate(summaries: list[dict], source: str, run_id: str, context: dict | N
     }
 
 
+def validate_landing(source: str):
+    """The last task of an ingest DAG: GX checkpoint `landing` on this run's files, then the source's Asset."""
+    asset = landing_asset(source)
+
+    @task(task_id="validate_landing", outlets=[asset], retries=0)
+    def validate(summaries: list[dict], **context) -> dict:
+        """GX checkpoint `landing` on this run's files; publishes the Asset only if it passes."""
+        result = _validate(list(summaries), source, context["run_id"], context)
+        context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
+        return result
+
+    return validate
+
+
 def build_posts_dag(platform: str) -> DAG:
     accounts = [(m.id, a.handle) for m, a in WATCHLIST.accounts(platform)]
     schedule = getattr(WATCHLIST.schedules, platform)
-    asset = landing_asset(platform)
     with DAG(
         dag_id=f"{platform}_ingest",
         description=f"Extract {platform} posts, engagement and followers of the watch-list; land them as Parquet.",
@@ -121,19 +134,11 @@ def build_posts_dag(platform: str) -> DAG:
             )
             return summary.to_dict()
 
-        @task(outlets=[asset], retries=0)
-        def validate_landing(summaries: list[dict], **context) -> dict:
-            """GX checkpoint `landing` on this run's files; publishes the Asset only if it passes."""
-            result = _validate(list(summaries), platform, context["run_id"], context)
-            context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
-            return result
-
-        validate_landing(extract_and_land.expand(account=list_accounts()))
+        validate_landing(platform)(extract_and_land.expand(account=list_accounts()))
     return dag
 
 
 def build_news_dag() -> DAG:
-    asset = landing_asset("news")
     with DAG(
         dag_id="news_ingest",
         description="Fetch news items from the watch-list's RSS/Atom feeds and GDELT queries; land them.",
@@ -158,18 +163,11 @@ def build_news_dag() -> DAG:
             print(f"landed {summary.counts} from {source}" + (f"; error: {summary.error}" if summary.error else ""))
             return summary.to_dict()
 
-        @task(outlets=[asset], retries=0)
-        def validate_landing(summaries: list[dict], **context) -> dict:
-            result = _validate(list(summaries), "news", context["run_id"], context)
-            context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
-            return result
-
-        validate_landing(extract_and_land_news.expand(source=["rss", "gdelt"]))
+        validate_landing("news")(extract_and_land_news.expand(source=["rss", "gdelt"]))
     return dag
 
 
 def build_imports_dag() -> DAG:
-    asset = landing_asset("imports")
     with DAG(
         dag_id="imports_ingest",
         description="Import export files dropped in the inbox (CrowdTangle CSVs, generic JSONL/CSV); land them.",
@@ -197,13 +195,7 @@ def build_imports_dag() -> DAG:
             print(f"landed {summary.counts} from {importer}")
             return summary.to_dict()
 
-        @task(outlets=[asset], retries=0)
-        def validate_landing(summaries: list[dict], **context) -> dict:
-            result = _validate(list(summaries), "imports", context["run_id"], context)
-            context["outlet_events"][asset].extra = {"run_id": context["run_id"], "counts": result["counts"]}
-            return result
-
-        validate_landing(import_files.expand(importer=["crowdtangle", "generic_import"]))
+        validate_landing("imports")(import_files.expand(importer=["crowdtangle", "generic_import"]))
     return dag
 
 

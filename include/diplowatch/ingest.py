@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -92,6 +93,19 @@ def _land(batch: landing.Batch, summary: LandingSummary, dt: date, key: str | No
     return summary
 
 
+def _extract(
+    ctx: RunContext, summary: LandingSummary, entity: str, extract: Callable[[], landing.Batch]
+) -> landing.Batch:
+    """Run a source; a fetch that fails for good becomes a reject of ``entity`` and the summary's error."""
+    try:
+        return extract()
+    except FetchError as exc:
+        batch = ctx.new_batch()
+        batch.reject(entity, f"fetch failed: {exc}")
+        summary.error = str(exc)
+        return batch
+
+
 def ingest_account(
     platform: str,
     mission_id: str,
@@ -116,12 +130,7 @@ def ingest_account(
             token = resolve_secret(account.conn_id)
             if token:
                 ctx.secrets[account.conn_id] = token
-        try:
-            batch = module.extract(ctx, mission, account)
-        except FetchError as exc:
-            batch = ctx.new_batch()
-            batch.reject("posts", f"fetch failed: {exc}")
-            summary.error = str(exc)
+        batch = _extract(ctx, summary, "posts", lambda: module.extract(ctx, mission, account))
         summary.raw_file = raw.path.as_posix()
     _land(batch, summary, dt, key)
     gaps = state.pending_gaps(batch)  # saved only now that the batch has landed; a failed run attaches none
@@ -146,12 +155,7 @@ def ingest_news(
     offline = offline if offline is not None else _platform_sample("news")
     with RawWriter(source, f"{key or run_id}--{source}", dt) as raw:
         ctx = _context(source, run_id, dt, raw, watchlist, offline)
-        try:
-            batch = module.extract(ctx, watchlist.news)
-        except FetchError as exc:
-            batch = ctx.new_batch()
-            batch.reject("news_items", f"fetch failed: {exc}")
-            summary.error = str(exc)
+        batch = _extract(ctx, summary, "news_items", lambda: module.extract(ctx, watchlist.news))
         summary.raw_file = raw.path.as_posix()
     return _land(batch, summary, dt, key)
 
