@@ -218,7 +218,9 @@ class Batch:
     checked lazily, vectorised over all records of an entity, by ``counts()``, ``records``,
     ``rejects`` or ``land()`` (see ``_validate_rows``). A record that breaks the contract
     becomes a reject row whose reason names the field, exactly as ``check_record`` words it;
-    rejects keep the order in which their records were added.
+    rejects keep the order in which their records were added. ``add_table`` takes records that are
+    already an Arrow table of the entity's schema (a column-wise parser): they are checked with the
+    same masks and handed out as dicts only if ``records`` is asked for.
     """
 
     def __init__(
@@ -238,6 +240,7 @@ class Batch:
         self._valid: dict[str, list[dict[str, Any]]] = {}  # valid records (as added, or merged once exposed)
         self._tables: dict[str, list[pa.Table] | None] = {}  # Arrow chunks of _valid; None: rebuild from _valid
         self._exposed: set[str] = set()  # entities handed out through ``records`` (mutable dicts)
+        self._lazy: set[str] = set()  # entities with rows held only in ``_tables`` (added by ``add_table``)
         self._rejects: list[tuple[int, dict[str, Any]]] = []
         self._rejects_sorted: list[dict[str, Any]] | None = None
         for entity, rows in (records or {}).items():
@@ -260,6 +263,45 @@ class Batch:
         rows.append(record)
         self._pending_seq[entity].append(self._seq)
         self._seq += 1
+
+    def add_table(self, entity: str, table: pa.Table) -> None:
+        """Queue the records of an Arrow table whose columns are named as the entity's schema.
+
+        A missing column is null (``run_id`` / ``fetched_at``: the batch's); a column the schema does
+        not have, or one that cannot be cast to its type, raises ``ContractError``. Rows that break the
+        contract become rejects worded by ``check_record``; they come after the records added before.
+        """
+        if entity not in SCHEMAS:
+            raise KeyError(f"unknown entity {entity!r}; expected one of {sorted(SCHEMAS)}")
+        self._validate()  # records added earlier keep their place before these
+        table = _conform(entity, table, self.run_id, self.fetched_at)
+        mask = _contract_mask(entity, table)
+        if mask is not None and pc.any(mask).as_py():
+            for row in table.filter(mask).to_pylist():
+                reason = _reason(entity, row) or "breaks the landing contract"
+                self._push_reject(self._reject_row(entity, reason, row.get("raw_ref"), row))
+            table = table.filter(pc.invert(mask.fill_null(False)))
+        if not table.num_rows:
+            return
+        valid = self._valid.setdefault(entity, [])
+        chunks = self._tables.get(entity, [])
+        if chunks is None:  # the entity's dicts were handed out: keep adding dicts
+            valid.extend(table.to_pylist())
+            return
+        self._tables[entity] = [*chunks, table]
+        self._lazy.add(entity)
+
+    def _materialize(self, entity: str) -> None:
+        """Make ``_valid`` hold every valid row of an entity as a dict (rows added by ``add_table``)."""
+        if entity in self._lazy:
+            chunks = self._tables[entity] or []
+            self._valid[entity] = pa.concat_tables(chunks).to_pylist() if chunks else []
+            self._lazy.discard(entity)
+
+    def _count(self, entity: str) -> int:
+        if entity in self._lazy:
+            return sum(chunk.num_rows for chunk in self._tables[entity] or [])
+        return len(self._valid.get(entity, []))
 
     def reject(self, entity: str, reason: str, *, raw_ref: str | None = None, excerpt: Any = None) -> None:
         self._push_reject(self._reject_row(entity, reason, raw_ref, excerpt))
@@ -308,6 +350,8 @@ class Batch:
     def records(self) -> dict[str, list[dict[str, Any]]]:
         """The valid records per entity, with ``run_id`` and ``fetched_at``; changes to them are landed."""
         self._validate()
+        for entity in list(self._lazy):
+            self._materialize(entity)
         for entity, rows in self._valid.items():
             if entity not in self._exposed:
                 rows[:] = [self._merged(r) for r in rows]
@@ -337,7 +381,7 @@ class Batch:
     def entities(self) -> list[str]:
         """Entities with at least one valid record, in the order they were first seen."""
         self._validate()
-        return [entity for entity, rows in self._valid.items() if rows]
+        return [entity for entity in self._valid if self._count(entity)]
 
     def extend(self, other: Batch) -> None:
         for entity, rows in other.records.items():
@@ -349,7 +393,7 @@ class Batch:
     def counts(self) -> dict[str, int]:
         """Valid records per entity (entities with none are left out) and ``rejects``."""
         self._validate()
-        out = {entity: len(rows) for entity, rows in self._valid.items() if rows}
+        out = {entity: n for entity in self._valid if (n := self._count(entity))}
         out["rejects"] = len(self._rejects)
         return out
 
@@ -375,6 +419,28 @@ def _to_arrow(entity: str, rows: list[Mapping[str, Any]], run_id: str, fetched_a
     for name, value in zip(_RUN_COLUMNS, (run_id, fetched_at), strict=True):
         i = schema.get_field_index(name)
         columns[i] = pc.fill_null(columns[i], pa.scalar(value, type=schema.field(name).type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _conform(entity: str, table: pa.Table, run_id: str, fetched_at: datetime) -> pa.Table:
+    """A table with exactly the entity's columns and types; missing columns null, run columns the batch's."""
+    schema = SCHEMAS[entity]
+    unknown = sorted(set(table.column_names) - set(schema.names))
+    if unknown:
+        raise ContractError(f"unknown field(s) {unknown} for {entity}")
+    n = table.num_rows
+    columns = []
+    for f in schema:
+        if f.name in table.column_names:
+            try:
+                col = table.column(f.name).cast(f.type)
+            except (pa.ArrowException, TypeError, ValueError) as exc:
+                raise ContractError(f"{f.name} cannot be stored as {f.type}: {exc}") from None
+        else:
+            col = pa.nulls(n, type=f.type)
+        if f.name in _RUN_COLUMNS:
+            col = pc.fill_null(col, pa.scalar(run_id if f.name == "run_id" else fetched_at, type=f.type))
+        columns.append(col)
     return pa.Table.from_arrays(columns, schema=schema)
 
 

@@ -67,7 +67,7 @@ def test_jsonl_fast_path_matches_json_loads(line: str) -> None:
 
 
 def _one(rows: list[dict], kind: str = "posts") -> Parsed:
-    return gi.parse_import("\n".join(json.dumps(r) for r in rows).encode(), "f.jsonl", kind, OBS)
+    return gi.parse_import("\n".join(json.dumps(r) for r in rows).encode(), "f.jsonl", kind, OBS, columnar=False)
 
 
 BASE = {"platform": " Telegram ", "account": " @RusEmb ", "native_id": 7, "published_at": 1705254965}

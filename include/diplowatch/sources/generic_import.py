@@ -22,6 +22,7 @@ from typing import Any, Literal
 from diplowatch.landing import Batch, post_uid
 from diplowatch.news.canonical import canonical_domain, canonical_uid, canonical_url, item_uid
 from diplowatch.raw import RawPage
+from diplowatch.sources import import_columnar
 from diplowatch.sources.base import RunContext
 from diplowatch.sources.ratelimits import Parsed, ParseError, paused_gc, read_manifest, to_int
 
@@ -133,7 +134,8 @@ def read_rows(body: bytes, name: str) -> Iterator[tuple[int, dict[str, Any] | No
             yield n, dict(row), None
         return
     scan = _SCANNER.scan_once
-    for n, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() would also split inside a JSON string at U+0085, U+2028, \x1c …
+    for n, line in enumerate(text.split("\n"), start=1):
         if not line or line.isspace():  # what `not line.strip()` says, without copying the line
             continue
         try:
@@ -364,13 +366,33 @@ def _news_row(row: dict[str, Any], out: Parsed) -> None:
     )
 
 
-def parse_import(body: bytes, name: str, kind: Kind | None = None, observed_at: datetime | None = None) -> Parsed:
-    """Records and rejects from one import file's bytes; ``name`` tells CSV from JSONL."""
+def parse_import(
+    body: bytes, name: str, kind: Kind | None = None, observed_at: datetime | None = None, *, columnar: bool = True
+) -> Parsed:
+    """Records and rejects from one import file's bytes; ``name`` tells CSV from JSONL.
+
+    A clean JSONL file is mapped column-wise (``import_columnar``, records in ``Parsed.tables``) unless
+    ``columnar`` is False; any other file, or one with a doubtful value, is parsed row by row.
+    """
     with paused_gc():
-        return _parse_import(body, name, kind, observed_at)
+        return _parse_import(body, name, kind, observed_at, columnar)
 
 
-def _parse_import(body: bytes, name: str, kind: Kind | None, observed_at: datetime | None) -> Parsed:
+def _warn_unknown(name: str, kind: Kind, columns: set[str]) -> None:
+    known = set(POST_REQUIRED + POST_OPTIONAL) if kind == "posts" else set(NEWS_REQUIRED + NEWS_OPTIONAL)
+    extra = sorted(c for c in columns - known if not c.startswith((LABEL_PREFIX, "reactions_")))
+    if extra:
+        log.warning("%s: ignoring unknown column(s) %s (see docs/import_format.md)", name, extra)
+
+
+def _parse_import(body: bytes, name: str, kind: Kind | None, observed_at: datetime | None, columnar: bool) -> Parsed:
+    observed = observed_at or datetime.now(UTC)
+    if columnar and name.endswith((".jsonl", ".ndjson", ".json")):
+        fast = import_columnar.parse_jsonl(body, name, kind, observed)
+        if fast is not None:
+            fast_kind, columns, parsed = fast
+            _warn_unknown(name, fast_kind, columns)
+            return parsed
     rows = list(read_rows(body, name))
     columns: set[str] = set()
     columns.update(*[r for _, r, _ in rows if r])
@@ -378,12 +400,8 @@ def _parse_import(body: bytes, name: str, kind: Kind | None, observed_at: dateti
     if not columns:
         return out
     kind = kind or detect_kind(columns)
-    known = set(POST_REQUIRED + POST_OPTIONAL) if kind == "posts" else set(NEWS_REQUIRED + NEWS_OPTIONAL)
-    extra = sorted(c for c in columns - known if not c.startswith((LABEL_PREFIX, "reactions_")))
-    if extra:
-        log.warning("%s: ignoring unknown column(s) %s (see docs/import_format.md)", name, extra)
+    _warn_unknown(name, kind, columns)
     entity = "posts" if kind == "posts" else "news_items"
-    observed = observed_at or datetime.now(UTC)
     reaction_columns = any(c.startswith("reactions_") and c != "reactions_total" for c in columns)
     times: dict[Any, datetime] = {}
     for n, row, error in rows:

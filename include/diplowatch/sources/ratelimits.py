@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import requests
 
 from diplowatch.http import FetchError, RateLimited
@@ -241,6 +243,7 @@ class Parsed:
     rejects: list[tuple[str, str, Any]] = field(default_factory=list)
     next_cursor: str | None = None
     total: int | None = None
+    tables: list[tuple[str, pa.Table]] = field(default_factory=list)  # records parsed column-wise
 
     def add(self, entity: str, record: dict[str, Any]) -> None:
         self.records.append((entity, record))
@@ -249,7 +252,12 @@ class Parsed:
         self.rejects.append((entity, reason, excerpt))
 
     def of(self, entity: str) -> list[dict[str, Any]]:
-        return [r for e, r in self.records if e == entity]
+        """The records of one entity as dicts (column-wise ones with every column of their table)."""
+        rows = [r for e, r in self.records if e == entity]
+        for e, table in self.tables:
+            if e == entity:
+                rows.extend(table.to_pylist())
+        return rows
 
     def into(self, batch: Batch, raw_ref: str | None = None) -> Batch:
         """Add every record and reject to a batch (the batch checks the contract).
@@ -262,6 +270,14 @@ class Parsed:
             if not record.get("raw_ref"):
                 record["raw_ref"] = raw_ref
             add(entity, record)
+        for entity, table in self.tables:
+            if raw_ref is not None:
+                refs = pa.repeat(pa.scalar(raw_ref, pa.string()), table.num_rows)
+                if "raw_ref" in table.column_names:
+                    refs = pc.coalesce(table.column("raw_ref"), refs)
+                    table = table.drop_columns(["raw_ref"])
+                table = table.append_column("raw_ref", refs)
+            batch.add_table(entity, table)
         for entity, reason, excerpt in self.rejects:
             batch.reject(entity, reason, raw_ref=raw_ref, excerpt=excerpt)
         return batch
