@@ -51,6 +51,7 @@ def _validate(summaries: list[dict], source: str, run_id: str, context: dict | N
     from diplowatch.ops.notes import landing_note, set_run_note
     from diplowatch.quality import run_landing_checkpoint
 
+    summaries = ingest.localize(summaries)  # scale-out: files landed on other workers come from the object store
     files: dict[str, list[str]] = {}
     for s in summaries:
         for entity, names in s["files"].items():

@@ -90,9 +90,12 @@ with DAG(
 
     @task(pool=POOL)
     def prepare(**context) -> dict:
-        """Make sure every landing glob matches and note what triggered the run."""
-        from diplowatch import landing
+        """Mirror landing from the lake's object store (scale-out), make every landing glob match, note the trigger."""
+        from diplowatch import lakestore, landing
 
+        lake = lakestore.store()
+        if lake is not None:
+            print(f"pulled {lake.pull('landing')} new or changed landing file(s) from {lake.uri}")
         landing.ensure_schema_files()
         warehouse.build_file().parent.mkdir(parents=True, exist_ok=True)
         events = context.get("triggering_asset_events") or {}
@@ -112,11 +115,19 @@ with DAG(
 
     @task(pool=POOL)
     def publish(**context) -> dict:
-        """Swap the validated build in as the read-only published warehouse; export marts to Parquet."""
+        """Swap the validated build in as the read-only published warehouse; export marts to Parquet.
+
+        Scale-out: the exports also go to the lake's object store, under ``<uri>/marts/``.
+        """
+        from diplowatch import lakestore
         from diplowatch.publish import publish as do_publish
 
         result = do_publish(formats=("parquet", "csv"))
         print(result.summary())
+        lake = lakestore.store()
+        if lake is not None:
+            pushed = lake.push_marts([*result.exports, result.schema_file])
+            print(f"pushed {len(pushed)} marts export(s) to {lake.uri}/{lakestore.MARTS_PREFIX}/")
         return {"published": str(result.warehouse), "tables": dict(result.tables)}
 
     @task

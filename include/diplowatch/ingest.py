@@ -3,6 +3,10 @@
 This is what the ingest DAGs call; it works the same without Airflow (tests, CLI).
 Data lands first; cursors are derived from landed files, so they never run ahead, and a gap marker
 (posts a run stepped over, ``state.save_gaps``) is saved only after its batch has landed.
+
+With ``DIPLOWATCH_LAKE_URI`` set (scale-out, ``diplowatch.lakestore``) the object store is the lake:
+a run first pulls the landed files its cursors are derived from, and pushes the files it wrote
+(landing, raw, the ``_schema.parquet`` files) once they have landed; quarantine moves the objects too.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from diplowatch import landing, paths, state
+from diplowatch import lakestore, landing, paths, state
 from diplowatch.config import Account, Mission, Watchlist, load_watchlist
 from diplowatch.http import FetchError
 from diplowatch.raw import RawWriter
@@ -39,6 +43,8 @@ class LandingSummary:
     files: dict[str, list[str]] = field(default_factory=dict)
     raw_file: str | None = None
     error: str | None = None
+    lake: str | None = None
+    """Scale-out only: the local lake folder the file names are in (see ``localize``)."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -87,10 +93,77 @@ def _context(
 
 
 def _land(batch: landing.Batch, summary: LandingSummary, dt: date, key: str | None) -> LandingSummary:
-    written = landing.land(batch, dt=dt, part=summary.part, key=key)
-    summary.counts = batch.counts()
-    summary.files = {entity: [p.as_posix() for p in files] for entity, files in written.items()}
+    """Land the batch; with an object store, push what was written (under the mirror's shared lock)."""
+    lake = lakestore.store()
+    with lakestore.writing(lake):
+        written = landing.land(batch, dt=dt, part=summary.part, key=key)
+        summary.counts = batch.counts()
+        summary.files = {entity: [p.as_posix() for p in files] for entity, files in written.items()}
+        if lake is not None:
+            summary.lake = paths.lake().as_posix()
+            _push(lake, batch, summary, dt, key)
     return summary
+
+
+def schema_files() -> list[Path]:
+    """The empty typed ``_schema.parquet`` file of every landing entity (``landing.ensure_schema_files``)."""
+    root = paths.landing()
+    return [root / entity / "platform=_none" / "dt=1970-01-01" / "_schema.parquet" for entity in landing.SCHEMAS]
+
+
+def _push(lake: lakestore.LakeStore, batch: landing.Batch, summary: LandingSummary, dt: date, key: str | None) -> None:
+    """Upload this run's landing and raw files (and the schema files) to the lake's object store.
+
+    A re-run that now has no rejects removed its old rejects file locally; its object goes too.
+    """
+    landing.ensure_schema_files()
+    files = [Path(n) for names in summary.files.values() for n in names] + schema_files()
+    if summary.raw_file and Path(summary.raw_file).is_file():
+        files.append(Path(summary.raw_file))
+    lake.push(files)
+    if "rejects" not in summary.files:
+        stale = landing.partition_path("rejects", batch.source, dt, key or batch.run_id, part=summary.part)
+        lake.delete([lake.rel_of(stale)])
+
+
+def localize(summaries: list[dict]) -> list[dict]:
+    """Scale-out: the summaries' landing files as this worker's mirror names them, fetched from the object store.
+
+    Mapped ingest tasks may run on other workers, whose lake folder can differ; without an object store
+    the summaries are returned as they are.
+    """
+    lake = lakestore.store()
+    if lake is None:
+        return summaries
+    out = []
+    for s in summaries:
+        origin = Path(s.get("lake") or paths.lake())
+        files = {
+            entity: [lake.local(Path(n).relative_to(origin).as_posix()).as_posix() for n in names]
+            for entity, names in s["files"].items()
+        }
+        out.append({**s, "files": files, "lake": paths.lake().as_posix()})
+    names = [n for s in out for names in s["files"].values() for n in names]
+    fetched = lake.fetch(lake.rel_of(n) for n in names)
+    log.info("fetched %d of %d landing file(s) of this run from %s", fetched, len(names), lake.uri)
+    return out
+
+
+def _pull_cursor_files(source: str) -> None:
+    """Before a run derives its cursors from landed files, bring them from the object store (if any)."""
+    lake = lakestore.store()
+    if lake is None:
+        return
+    folder = CURSOR_FOLDERS.get(source)
+    if folder:
+        lake.pull(folder)
+
+
+CURSOR_FOLDERS = {
+    **{p: f"landing/posts/platform={p}" for p in POST_PLATFORMS},
+    "gdelt": "landing/news_items/platform=gdelt",
+}
+"""The landed files each source derives its cursors from (``state.last_landed``, ``gdelt.last_seen``)."""
 
 
 def _extract(
@@ -124,6 +197,7 @@ def ingest_account(
     part = f"{mission.id}-{account.handle.lower()}"
     summary = LandingSummary(source=platform, part=part, run_id=run_id)
     offline = offline if offline is not None else _platform_sample(platform)
+    _pull_cursor_files(platform)
     with RawWriter(platform, f"{key or run_id}--{part}", dt) as raw:
         ctx = _context(platform, run_id, dt, raw, watchlist, offline)
         if account.conn_id and offline is None:
@@ -153,6 +227,7 @@ def ingest_news(
     module = importlib.import_module(f"diplowatch.sources.{source}")
     summary = LandingSummary(source=source, part=source, run_id=run_id)
     offline = offline if offline is not None else _platform_sample("news")
+    _pull_cursor_files(source)
     with RawWriter(source, f"{key or run_id}--{source}", dt) as raw:
         ctx = _context(source, run_id, dt, raw, watchlist, offline)
         batch = _extract(ctx, summary, "news_items", lambda: module.extract(ctx, watchlist.news))
@@ -184,14 +259,25 @@ def _find_account(watchlist: Watchlist, platform: str, mission_id: str, handle: 
 
 
 def quarantine(files: list[str], run_id: str) -> list[str]:
-    """Move a failed run's landing files out of the warehouse's reach, into ``lake/quarantine``."""
+    """Move a failed run's landing files out of the warehouse's reach, into ``lake/quarantine``.
+
+    With an object store the objects move too (``quarantine/<run>/<path under landing>``), so every
+    worker's next pull drops them from its mirror; a file another worker landed moves even if it
+    is not in this worker's mirror.
+    """
     moved = []
     land_root = paths.landing()
+    lake = lakestore.store()
     for name in files:
         src = Path(name)
-        if not src.exists():
+        if lake is None and not src.exists():
             continue
         dst = paths.lake() / "quarantine" / landing.run_key(run_id) / src.relative_to(land_root)
+        moved_object = lake is not None and lake.move(lake.rel_of(src), lake.rel_of(dst))
+        if not src.exists():
+            if moved_object:
+                moved.append(dst.as_posix())
+            continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         src.replace(dst)
         moved.append(dst.as_posix())

@@ -238,3 +238,84 @@ def test_compose_config_refuses_the_unfilled_example(tmp_path: Path) -> None:
     proc = _config(ENV_EXAMPLE, tmp_path)
     assert proc.returncode != 0
     assert "python -m diplowatch.ops.compose_env" in proc.stderr
+
+
+# ---- the lake on the object store (scale-out): workers get the URI, minio-init creates its bucket ----
+
+
+def _run_service_script(service: dict, tmp_path: Path, env: dict[str, str], fakes: dict[str, str]):
+    """Run a one-shot service's shell script here (``$$`` as compose passes it), with fake commands on PATH."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir(exist_ok=True)
+    for name, body in fakes.items():
+        fake = bindir / name
+        fake.write_text(f"#!/bin/sh\n{body}\n")
+        fake.chmod(0o755)
+    shell = Path(service["entrypoint"]).name
+    args = [a.replace("$$", "$") for a in service["command"]]
+    full_env = {"PATH": f"{bindir}:/usr/bin:/bin", **env}
+    return subprocess.run([shell, *args], env=full_env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_workers_get_the_lake_uri_and_wait_for_its_bucket(services: dict) -> None:
+    worker = services["airflow-worker"]
+    env = {**services["airflow-scheduler"]["environment"], **worker["environment"]}
+    assert env["DIPLOWATCH_LAKE_URI"] == "${DIPLOWATCH_LAKE_URI:-}"
+    assert env["AWS_ENDPOINT_URL"] == "http://minio:9000"
+    assert env["AWS_ACCESS_KEY_ID"].startswith("${DIPLOWATCH_S3_ACCESS_KEY:?")
+    assert env["AWS_SECRET_ACCESS_KEY"].startswith("${DIPLOWATCH_S3_SECRET_KEY:?")
+    assert worker["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
+    assert services["minio-init"]["environment"]["LAKE_URI"] == "${DIPLOWATCH_LAKE_URI:-}"
+
+
+def test_minio_init_creates_the_bucket_named_in_the_lake_uri(services: dict, tmp_path: Path) -> None:
+    log = tmp_path / "mc.log"
+    env = {
+        "MINIO_ROOT_USER": "root",
+        "MINIO_ROOT_PASSWORD": "rootpw",
+        "LAKE_ACCESS_KEY": "lakekey",
+        "LAKE_SECRET_KEY": "lakesecret",
+        "LAKE_URI": "s3://team-lake/diplowatch",
+    }
+    fakes = {"mc": f'echo "$*" >> {log}'}
+    proc = _run_service_script(services["minio-init"], tmp_path, env, fakes)
+    assert proc.returncode == 0, proc.stderr
+    calls = log.read_text().splitlines()
+    assert "mb --ignore-existing lake/team-lake" in calls
+    assert "admin user add lake lakekey lakesecret" in calls
+
+    proc = _run_service_script(services["minio-init"], tmp_path, {**env, "LAKE_URI": ""}, fakes)
+    assert proc.returncode == 1
+    assert "DIPLOWATCH_LAKE_URI" in proc.stderr
+
+
+@pytest.mark.parametrize(("uri", "ok"), [("s3://diplowatch-lake", True), ("", False), ("/data/lake", False)])
+def test_airflow_init_refuses_scale_out_without_a_lake_uri(services: dict, tmp_path: Path, uri: str, ok: bool) -> None:
+    env = {
+        "DIPLOWATCH_COMPOSE_PROFILES": "scale-out",
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "DIPLOWATCH_LAKE_URI": uri,
+    }
+    fakes = {"getent": "exit 0", "airflow": "exit 0", "python": "exit 0"}
+    proc = _run_service_script(services["airflow-init"], tmp_path, env, fakes)
+    assert (proc.returncode == 0) is ok, proc.stderr
+    if not ok:
+        assert "set DIPLOWATCH_LAKE_URI=s3://" in proc.stderr
+
+
+def test_compose_config_scale_out_workers_get_the_lake(generated_env: Path, tmp_path: Path) -> None:
+    proc = _config(
+        generated_env,
+        tmp_path,
+        COMPOSE_PROFILES="scale-out",
+        AIRFLOW_EXECUTOR="CeleryExecutor",
+        DIPLOWATCH_LAKE_URI="s3://team-lake",
+    )
+    assert proc.returncode == 0, proc.stderr
+    resolved = yaml.safe_load(proc.stdout)["services"]
+    secrets = compose_env.parse_env(generated_env.read_text())
+    worker = resolved["airflow-worker"]["environment"]
+    assert worker["DIPLOWATCH_LAKE_URI"] == "s3://team-lake"
+    assert worker["AWS_ACCESS_KEY_ID"] == secrets["DIPLOWATCH_S3_ACCESS_KEY"]
+    assert resolved["minio-init"]["environment"]["LAKE_URI"] == "s3://team-lake"
+    assert resolved["minio-init"]["environment"]["LAKE_ACCESS_KEY"] == secrets["DIPLOWATCH_S3_ACCESS_KEY"]
