@@ -173,7 +173,9 @@ def build_imports_dag() -> DAG:
         dag_id="imports_ingest",
         description="Import export files dropped in the inbox (CrowdTangle CSVs, generic JSONL/CSV); land them.",
         doc_md=__doc__ + "\n\nDrop files in `$DIPLOWATCH_HOME/inbox/crowdtangle/` or `inbox/generic_import/` "
-        "(columns: docs/import_format.md); each imported file moves to `done/` once landed.",
+        "(columns: docs/import_format.md); each imported file moves to `done/` once landed. "
+        "Scale-out (`DIPLOWATCH_LAKE_URI`): drop them in `<uri>/inbox/<importer>/` instead; whichever worker "
+        "runs the import fetches them, and their objects move to `<uri>/inbox/<importer>/done/`.",
         schedule="@daily",
         start_date=pendulum.parse(WATCHLIST.settings.start_date),
         catchup=False,

@@ -12,6 +12,11 @@ A failed check stops the run before publishing: the previous marts stay in place
 
 With ``DIPLOWATCH_DBT_RENDER=build`` the dbt step is one ``dbt build`` task instead
 of one task per model: the same models and tests, a faster run, less detail in the UI.
+
+The tasks hand the DuckDB build file to each other on the worker's disk, so with several Celery
+workers they must all run on one: ``DIPLOWATCH_WAREHOUSE_QUEUE`` names the Celery queue every
+warehouse task (dbt tasks included) goes to, consumed by one dedicated worker (docker-compose's
+``airflow-warehouse-worker``). Unset, the tasks keep Airflow's default queue (LocalExecutor, the demo).
 """
 
 from __future__ import annotations
@@ -32,6 +37,14 @@ WATCHLIST = load_watchlist()
 POOL = "duckdb_writer"
 POST_SOURCES = sorted({a.platform for _, a in WATCHLIST.accounts()} & {"telegram", "x", "facebook", "vk"})
 SOURCES = [*POST_SOURCES, "news", "imports"]
+QUEUE_ENV = "DIPLOWATCH_WAREHOUSE_QUEUE"
+
+
+def queue_args() -> dict[str, str]:
+    """``{"queue": <name>}`` from ``$DIPLOWATCH_WAREHOUSE_QUEUE``, or nothing (Airflow's default queue) when unset."""
+    name = (os.environ.get(QUEUE_ENV) or "").strip()
+    return {"queue": name} if name else {}
+
 
 DEFAULT_ARGS = {
     "owner": "diplowatch",
@@ -39,6 +52,7 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
     "on_failure_callback": on_failure,
+    **queue_args(),
 }
 
 
@@ -71,8 +85,8 @@ def dbt_task_group(dag: DAG):
             emit_datasets=False,
             group_nodes_by_folder=True,
         ),
-        operator_args={"pool": POOL},
-        default_args={"retries": 0},
+        operator_args={"pool": POOL, **queue_args()},
+        default_args={"retries": 0, **queue_args()},
     )
 
 

@@ -7,6 +7,9 @@ Data lands first; cursors are derived from landed files, so they never run ahead
 With ``DIPLOWATCH_LAKE_URI`` set (scale-out, ``diplowatch.lakestore``) the object store is the lake:
 a run first pulls the landed files its cursors are derived from, and pushes the files it wrote
 (landing, raw, the ``_schema.parquet`` files) once they have landed; quarantine moves the objects too.
+The run state is shared the same way (``lakestore.state_store()``, ``<uri>/state/``): a run pulls the gap
+files (and, for RSS, the feed validators) before its source reads them and pushes them once its batch has
+landed; the imports inbox is ``<uri>/inbox/<importer>/`` (``lakestore.inbox_store()``).
 """
 
 from __future__ import annotations
@@ -159,6 +162,56 @@ def _pull_cursor_files(source: str) -> None:
         lake.pull(folder)
 
 
+GAPS_FOLDER = "gaps"
+"""The gap files' folder under ``paths.state()`` (``state.gaps_file``), shared through ``<uri>/state/gaps/``."""
+RSS_STATE = "news/feeds.json"
+"""The RSS conditional-GET validators under ``paths.state()`` (``sources.rss.state_path``)."""
+
+
+def _pull_state(*rels: str) -> None:
+    """Before a source reads its run state, bring it from the object store (no-op without one).
+
+    The gap folder is pulled whole (a gap file filled and removed on another worker goes here too);
+    single files are fetched, and removed locally when their object is gone.
+    """
+    shared = lakestore.state_store()
+    if shared is None:
+        return
+    for rel in rels:
+        if rel == GAPS_FOLDER:
+            shared.pull(rel)
+        else:
+            shared.fetch([rel], prune=True)
+
+
+def _save_gaps(update: state.GapUpdate) -> None:
+    """Save an account's gap list once its batch has landed; with an object store, share it (last writer wins).
+
+    One object per account (``<uri>/state/gaps/<account>.json``): workers writing different accounts never
+    clash; two runs of the same account at once would leave the last one's list.
+    """
+    shared = lakestore.state_store()
+    with lakestore.writing(shared):
+        path = state.save_gaps(update)
+        if shared is None:
+            return
+        rel = shared.rel_of(state.gaps_file(update.account_uid))
+        if path is None:
+            shared.delete([rel])
+        else:
+            shared.push([path])
+
+
+def _push_rss_state() -> None:
+    """After an RSS run has landed, share its conditional-GET validators (last writer wins: one RSS task a run)."""
+    shared = lakestore.state_store()
+    if shared is None:
+        return
+    path = shared.local(RSS_STATE)
+    if path.is_file():
+        shared.push([path])
+
+
 CURSOR_FOLDERS = {
     **{p: f"landing/posts/platform={p}" for p in POST_PLATFORMS},
     "gdelt": "landing/news_items/platform=gdelt",
@@ -198,6 +251,7 @@ def ingest_account(
     summary = LandingSummary(source=platform, part=part, run_id=run_id)
     offline = offline if offline is not None else _platform_sample(platform)
     _pull_cursor_files(platform)
+    _pull_state(GAPS_FOLDER)
     with RawWriter(platform, f"{key or run_id}--{part}", dt) as raw:
         ctx = _context(platform, run_id, dt, raw, watchlist, offline)
         if account.conn_id and offline is None:
@@ -209,7 +263,7 @@ def ingest_account(
     _land(batch, summary, dt, key)
     gaps = state.pending_gaps(batch)  # saved only now that the batch has landed; a failed run attaches none
     if gaps is not None:
-        state.save_gaps(gaps)
+        _save_gaps(gaps)
     return summary
 
 
@@ -228,11 +282,16 @@ def ingest_news(
     summary = LandingSummary(source=source, part=source, run_id=run_id)
     offline = offline if offline is not None else _platform_sample("news")
     _pull_cursor_files(source)
+    if source == "rss":
+        _pull_state(RSS_STATE)
     with RawWriter(source, f"{key or run_id}--{source}", dt) as raw:
         ctx = _context(source, run_id, dt, raw, watchlist, offline)
         batch = _extract(ctx, summary, "news_items", lambda: module.extract(ctx, watchlist.news))
         summary.raw_file = raw.path.as_posix()
-    return _land(batch, summary, dt, key)
+    _land(batch, summary, dt, key)
+    if source == "rss":
+        _push_rss_state()  # only now that the items it stands for have landed
+    return summary
 
 
 def _platform_sample(folder: str) -> Path | None:
@@ -288,8 +347,47 @@ IMPORTERS = ("crowdtangle", "generic_import")
 
 
 def inbox(importer: str) -> Path:
-    """Where engineers drop export files for an importer: ``$DIPLOWATCH_HOME/inbox/<importer>/``."""
+    """Where engineers drop export files for an importer: ``$DIPLOWATCH_HOME/inbox/<importer>/``.
+
+    With an object store, files are dropped into ``<uri>/inbox/<importer>/`` instead, and this folder
+    is the worker's mirror of it (``inbox_files``).
+    """
     return paths.home() / "inbox" / importer
+
+
+def inbox_files(importer: str) -> list[Path]:
+    """The files waiting in an importer's inbox (not in ``done/``), sorted by name.
+
+    With an object store the inbox is ``<uri>/inbox/<importer>/``: its files (not those under ``done/``)
+    are fetched into this worker's mirror and only they are imported. A file found only in the local
+    folder is left alone, with a warning: it belongs in the bucket, where every worker can find it.
+    """
+    box = lakestore.inbox_store()
+    local = sorted(p for p in inbox(importer).glob("*") if p.is_file())
+    if box is None:
+        return local
+    local = [p for p in local if not p.name.startswith(".")]  # a mirror's temporary files are dot-files
+    remote = box.list(importer, recursive=False)
+    fetched = box.fetch(remote)
+    files = sorted(box.local(rel) for rel in remote)
+    for path in sorted(set(local) - set(files)):
+        log.warning("%s: not in %s, so not imported; upload it there", path, box.uri_of(f"{importer}/{path.name}"))
+    log.info("inbox %s: %d file(s), %d fetched", box.uri_of(importer), len(files), fetched)
+    return files
+
+
+def _mark_done(importer: str, done: list[Path]) -> None:
+    """Move imported files to ``inbox/<importer>/done/``: the local copies, and with an object store the objects.
+
+    Once its object is under ``done/``, no worker imports the file again.
+    """
+    box = lakestore.inbox_store()
+    for path in done:
+        target = path.parent / "done" / path.name
+        if box is not None:
+            box.move(f"{importer}/{path.name}", f"{importer}/done/{path.name}")
+        target.parent.mkdir(exist_ok=True)
+        path.replace(target)
 
 
 def ingest_imports(
@@ -310,7 +408,7 @@ def ingest_imports(
             batch = module.import_sample(ctx)
         else:
             batch = ctx.new_batch()
-            for path in sorted(p for p in inbox(importer).glob("*") if p.is_file()):
+            for path in inbox_files(importer):
                 try:
                     batch.extend(module.import_file(path, ctx))
                     done.append(path)
@@ -318,10 +416,7 @@ def ingest_imports(
                     batch.reject("posts", f"{path.name}: {exc}", excerpt=path.name)
         summary.raw_file = raw.path.as_posix()
     _land(batch, summary, dt, key)
-    for path in done:
-        target = path.parent / "done" / path.name
-        target.parent.mkdir(exist_ok=True)
-        path.replace(target)
+    _mark_done(importer, done)
     return summary
 
 

@@ -13,6 +13,15 @@ the lake's system of record and ``paths.lake()`` on every worker is a mirror of 
 * ``move`` renames an object (quarantine);
 * ``push_marts`` uploads the published marts exports to ``<uri>/marts/``.
 
+Two more folders of ``$DIPLOWATCH_HOME`` are mirrored the same way, beside the lake's zones under the
+same bucket and prefix (``state_store()``, ``inbox_store()``: the same class, another root and key prefix):
+
+* ``<uri>/state/`` mirrors ``paths.state()``: the gap files (``gaps/<account>.json``), the RSS
+  conditional-GET validators (``news/feeds.json``) and the article text cache (``articles/…``), so the
+  next run on any worker sees what a run on another worker recorded;
+* ``<uri>/inbox/`` mirrors ``$DIPLOWATCH_HOME/inbox``: engineers drop export files into
+  ``<uri>/inbox/<importer>/``; an imported file's object moves to ``<uri>/inbox/<importer>/done/``.
+
 Connection: ``pyarrow.fs.S3FileSystem`` with ``AWS_ENDPOINT_URL`` (or ``AWS_ENDPOINT_URL_S3``) as the
 endpoint (``http://minio:9000``), ``AWS_REGION``/``AWS_DEFAULT_REGION`` and ``AWS_ACCESS_KEY_ID``/
 ``AWS_SECRET_ACCESS_KEY``/``AWS_SESSION_TOKEN`` (else the AWS SDK's usual credential chain).
@@ -30,7 +39,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -44,6 +53,10 @@ log = logging.getLogger(__name__)
 ENV_URI = "DIPLOWATCH_LAKE_URI"
 MARTS_PREFIX = "marts"
 """Where the published marts exports go in the store (``<uri>/marts/<mart>.parquet``), beside the lake's zones."""
+STATE_PREFIX = "state"
+"""Where ``paths.state()`` is mirrored in the store (``<uri>/state/gaps/<account>.json``, …)."""
+INBOX_PREFIX = "inbox"
+"""Where import files are dropped in the store (``<uri>/inbox/<importer>/<file>``)."""
 _CHUNK = 1 << 20
 
 
@@ -60,10 +73,39 @@ class StoredObject:
     mtime: float | None
 
 
+def _lake_uri() -> str:
+    return (os.environ.get(ENV_URI) or "").strip()
+
+
 def store() -> LakeStore | None:
     """The lake's object store from ``$DIPLOWATCH_LAKE_URI``, or None when it is unset (local lake only)."""
-    uri = (os.environ.get(ENV_URI) or "").strip()
+    uri = _lake_uri()
     return LakeStore(uri) if uri else None
+
+
+def _sub_store(prefix: str, root_of: Callable[[], Path]) -> LakeStore | None:
+    uri = _lake_uri()
+    if not uri:
+        return None
+    LakeStore(uri)  # a bad URI fails here, naming the variable as it was set
+    return LakeStore(f"{uri.rstrip('/')}/{prefix}", root_of=root_of)
+
+
+def _inbox_root() -> Path:
+    return paths.home() / "inbox"
+
+
+def state_store() -> LakeStore | None:
+    """The run state's store: ``<uri>/state/`` mirrored at ``paths.state()``; None without ``$DIPLOWATCH_LAKE_URI``.
+
+    Keys are relative to the state folder (``gaps/telegram_chan.json``, ``news/feeds.json``).
+    """
+    return _sub_store(STATE_PREFIX, paths.state)
+
+
+def inbox_store() -> LakeStore | None:
+    """The imports inbox's store: ``<uri>/inbox/`` mirrored at ``$DIPLOWATCH_HOME/inbox``; None without a URI."""
+    return _sub_store(INBOX_PREFIX, _inbox_root)
 
 
 @contextlib.contextmanager
@@ -110,9 +152,18 @@ def _clean_rel(rel: str) -> str:
 
 
 class LakeStore:
-    """The lake's objects under ``s3://<bucket>/<prefix>`` and the local mirror ``root`` (``paths.lake()``)."""
+    """The lake's objects under ``s3://<bucket>/<prefix>`` and the local mirror ``root`` (``paths.lake()``).
 
-    def __init__(self, uri: str, filesystem: pafs.FileSystem | None = None, root: Path | None = None) -> None:
+    ``root_of`` gives the mirror's folder at call time for another mirrored folder (``state_store()``).
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        filesystem: pafs.FileSystem | None = None,
+        root: Path | None = None,
+        root_of: Callable[[], Path] | None = None,
+    ) -> None:
         parts = urlsplit(uri)
         if parts.scheme != "s3" or not parts.netloc:
             raise LakeStoreError(f"{ENV_URI}={uri!r}: expected s3://<bucket>[/<prefix>]")
@@ -121,6 +172,7 @@ class LakeStore:
         self.prefix = parts.path.strip("/")
         self._fs = filesystem
         self._root = root
+        self._root_of = root_of or paths.lake
         self._checked = False
 
     def __repr__(self) -> str:
@@ -131,7 +183,7 @@ class LakeStore:
     @property
     def root(self) -> Path:
         """The local mirror: ``paths.lake()`` (read at call time, so it follows ``$DIPLOWATCH_HOME``)."""
-        return self._root or paths.lake()
+        return self._root or self._root_of()
 
     @property
     def fs(self) -> pafs.FileSystem:
@@ -202,13 +254,16 @@ class LakeStore:
 
     # ---------------------------------------------------------------- operations
 
-    def list(self, prefix: str = "") -> dict[str, StoredObject]:
-        """The objects under a lake-relative folder (``landing/posts``), by lake-relative path."""
+    def list(self, prefix: str = "", recursive: bool = True) -> dict[str, StoredObject]:
+        """The objects under a lake-relative folder (``landing/posts``), by lake-relative path.
+
+        ``recursive=False``: only the folder's own objects, not those of its sub-folders.
+        """
         self.check()
         prefix = _clean_rel(prefix)
         base = self.key(prefix)
         try:
-            infos = self.fs.get_file_info(pafs.FileSelector(base, recursive=True, allow_not_found=True))
+            infos = self.fs.get_file_info(pafs.FileSelector(base, recursive=recursive, allow_not_found=True))
         except OSError as exc:
             raise self._error("listing", prefix, exc) from None
         root = self.key("")
@@ -308,15 +363,23 @@ class LakeStore:
         log.info("pulled %s/%s: %d downloaded, %d current, %d removed", self.uri, prefix, fetched, current, len(gone))
         return fetched
 
-    def fetch(self, rels: Iterable[str]) -> int:
-        """Download the given objects if the local copy is missing or differs (no removals); returns how many.
+    def fetch(self, rels: Iterable[str], prune: bool = False) -> int:
+        """Download the given objects if the local copy is missing or differs; returns how many.
 
-        A path with no object is skipped (it may have been quarantined already).
+        A path with no object is skipped (it may have been quarantined already); with ``prune`` its
+        local copy is removed instead (under the mirror's exclusive lock, like ``pull``), so the mirror
+        follows the store for exactly these files.
         """
         rels = [_clean_rel(r) for r in rels]
         if not rels:
             return 0
         self.check()
+        if not prune:
+            return self._fetch(rels, prune=False)
+        with self.lock(exclusive=True):
+            return self._fetch(rels, prune=True)
+
+    def _fetch(self, rels: list[str], prune: bool) -> int:
         try:
             infos = self.fs.get_file_info([self.key(r) for r in rels])
         except OSError as exc:
@@ -324,6 +387,9 @@ class LakeStore:
         fetched = 0
         for rel, info in zip(rels, infos, strict=True):
             if info.type != pafs.FileType.File:
+                if prune and self.local(rel).is_file():
+                    self.local(rel).unlink(missing_ok=True)
+                    log.info("%s: gone from %s, removed from the mirror", rel, self.uri)
                 continue
             obj = StoredObject(rel, info.size, info.mtime.timestamp() if info.mtime else None)
             if not self._current(self.local(rel), obj):

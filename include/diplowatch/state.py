@@ -84,6 +84,8 @@ def landed_ids(platform: str, account_uid: str, since: datetime, until: datetime
 # (``save_gaps``), so a failed run records nothing. The next run fills open gaps first, from
 # their older end (``older_than``) back to their newer end (``newer_than``), and closes them.
 # One JSON file per account: ``<state>/gaps/<account_uid>.json``. ``last_landed`` is unchanged.
+# Scale-out (``DIPLOWATCH_LAKE_URI``): ``diplowatch.ingest`` pulls ``<uri>/state/gaps/`` before a run and
+# pushes (or deletes) the account's object after ``save_gaps``, so any worker's next run fills the gap.
 
 GAPS_ATTR = "gap_update"
 

@@ -33,7 +33,7 @@ AIRFLOW_SERVICES = {
     "airflow-dag-processor",
     "airflow-triggerer",
 }
-SCALE_OUT_SERVICES = {"redis", "airflow-worker", "minio", "minio-init"}
+SCALE_OUT_SERVICES = {"redis", "airflow-worker", "airflow-warehouse-worker", "minio", "minio-init"}
 ONE_SHOT = {"airflow-init", "minio-init"}
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|_AUTH$|ACCESS_KEY|ROOT_USER")
 
@@ -295,6 +295,7 @@ def test_airflow_init_refuses_scale_out_without_a_lake_uri(services: dict, tmp_p
         "DIPLOWATCH_COMPOSE_PROFILES": "scale-out",
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "DIPLOWATCH_LAKE_URI": uri,
+        "DIPLOWATCH_WAREHOUSE_QUEUE": "warehouse",
     }
     fakes = {"getent": "exit 0", "airflow": "exit 0", "python": "exit 0"}
     proc = _run_service_script(services["airflow-init"], tmp_path, env, fakes)

@@ -289,3 +289,20 @@ def test_worker_b_builds_the_marts_from_the_lake_and_publishes_them(lake_uri: st
         store.list("marts")["marts/fct_posts.parquet"].size
         == (paths.marts_export() / "fct_posts.parquet").stat().st_size
     )
+
+
+def test_list_without_recursion_and_fetch_with_prune(lake_uri: str, monkeypatch) -> None:
+    store = lakestore.store()
+    store.push(
+        [
+            _write("raw/x/top.jsonl.gz", b"top"),
+            _write("raw/x/dt=2018-05-01/deep.jsonl.gz", b"deep"),
+        ]
+    )
+    assert list(store.list("raw/x", recursive=False)) == ["raw/x/top.jsonl.gz"]
+    assert set(store.list("raw/x")) == {"raw/x/top.jsonl.gz", "raw/x/dt=2018-05-01/deep.jsonl.gz"}
+
+    store.delete(["raw/x/top.jsonl.gz"])
+    local = paths.lake() / "raw/x/top.jsonl.gz"
+    assert store.fetch(["raw/x/top.jsonl.gz"]) == 0 and local.exists(), "fetch alone never removes"
+    assert store.fetch(["raw/x/top.jsonl.gz"], prune=True) == 0 and not local.exists(), "prune follows the store"

@@ -100,3 +100,27 @@ def test_an_unreachable_endpoint_is_a_clear_error(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv(lakestore.ENV_URI, "s3://unreachable-lake")
     with pytest.raises(LakeStoreError, match=r"s3://unreachable-lake: cannot reach bucket .* at 127\.0\.0\.1:9"):
         lakestore.store().pull("landing")
+
+
+def test_state_and_inbox_stores_sit_beside_the_lake_under_the_same_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(lakestore.ENV_URI, "s3://team-lake/diplowatch/")
+    shared, box = lakestore.state_store(), lakestore.inbox_store()
+    assert shared.key("gaps/x_a.json") == "team-lake/diplowatch/state/gaps/x_a.json"
+    assert shared.root == paths.state() and shared.local("news/feeds.json") == paths.state() / "news" / "feeds.json"
+    assert shared.rel_of(paths.state() / "gaps" / "x_a.json") == "gaps/x_a.json"
+    assert box.uri_of("crowdtangle/export.csv") == "s3://team-lake/diplowatch/inbox/crowdtangle/export.csv"
+    assert box.root == paths.home() / "inbox"
+    with pytest.raises(LakeStoreError, match="not under the local lake"):
+        shared.rel_of(paths.lake() / "landing" / "x.parquet")
+    monkeypatch.setenv(lakestore.ENV_URI, "gs://elsewhere")
+    with pytest.raises(LakeStoreError, match=r"DIPLOWATCH_LAKE_URI='gs://elsewhere'"):
+        lakestore.state_store()
+    monkeypatch.delenv(lakestore.ENV_URI)
+    assert lakestore.state_store() is None and lakestore.inbox_store() is None
+
+
+def test_a_sub_store_mirror_follows_diplowatch_home(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv(lakestore.ENV_URI, "s3://team-lake")
+    shared = lakestore.state_store()
+    monkeypatch.setenv("DIPLOWATCH_HOME", str(tmp_path / "other"))
+    assert shared.root == (tmp_path / "other" / "state").resolve()

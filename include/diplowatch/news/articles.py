@@ -3,6 +3,10 @@
 Off by default (``News.fetch_article_text``). The cache lives under
 ``<state>/articles/<item_uid>.json`` and records failures too, so no URL is
 ever fetched twice, whether it worked or not.
+
+With ``DIPLOWATCH_LAKE_URI`` (scale-out) the cache is shared by every worker through the object store
+(``lakestore.state_store()``, ``<uri>/state/articles/<item_uid>.json``): an entry missing here is looked
+up there before the page is fetched, and a new entry is pushed there as soon as it is written.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import trafilatura
 
-from diplowatch import paths
+from diplowatch import lakestore, paths
 from diplowatch.http import FetchError, HttpClient
 from diplowatch.news.canonical import canonical_url, item_uid
 
@@ -36,6 +40,10 @@ def _cache_path(url: str, root: Path | None) -> Path:
 def cached(url: str, root: Path | None = None) -> dict | None:
     """The cache entry of a URL (``{"url", "text", "error", "fetched_at"}``) or None if never fetched."""
     path = _cache_path(url, root)
+    if not path.exists() and root is None:
+        shared = lakestore.state_store()
+        if shared is not None:
+            shared.fetch([shared.rel_of(path)])
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
@@ -47,6 +55,9 @@ def _store(url: str, entry: dict, root: Path | None) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
+    shared = lakestore.state_store() if root is None else None
+    if shared is not None:
+        shared.push([path])
 
 
 def extract_text(html: bytes | str, url: str | None = None) -> str | None:
