@@ -162,8 +162,10 @@ def render(ctx: dict[str, Any], steps: dict[str, StepResult]) -> str:
         "texts across themes. The benchmark spec is size `large` = 1,000,000 posts, 10,000,000 snapshots and "
         "1,000,000 news items; see the note at the end for the size actually measured.",
         "",
-        f"Each step ran {ctx['repeat']} time(s) in a fresh process; times are medians, peak RSS is the largest "
-        "seen (the process and its children, e.g. dbt).",
+        "Each run of a step is a fresh process (ours and the floor alternate); times are medians, peak RSS is "
+        "the largest seen (the process and its children, e.g. dbt). Runs per step: "
+        + ", ".join(f"{name} {len(step.runs)}" for name, step in steps.items())
+        + ".",
         "",
     ]
     lines += _landing_section(steps)
