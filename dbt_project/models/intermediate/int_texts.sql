@@ -1,6 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='text_uid',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
 -- Every text the enrichment reads: social posts and news items in one shape.
 -- text_hash changes when a text is edited or re-fetched with new content, so the
 -- incremental enrichment models redo exactly those texts.
+-- Incremental on fetched_at (a watermark per kind): a run reads only the posts and news items
+-- fetched since the last build, and those of the last fetch time not in the model yet.
+{%- set incremental = is_incremental_with('fetched_at') %}
+
 with posts as (
     select
         post_uid as text_uid,
@@ -12,7 +25,23 @@ with posts as (
         cast(null as varchar) as title,
         post_text as body_text,
         post_url as url,
+        fetched_at,
     from {{ ref('stg_posts') }}
+    {%- if incremental %}
+        where fetched_at > (
+                select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
+                from {{ this }} as existing
+                where existing.kind = 'post'
+            )
+            or (
+                fetched_at = (
+                    select max(existing.fetched_at)
+                    from {{ this }} as existing
+                    where existing.kind = 'post'
+                )
+                and post_uid not in (select existing.text_uid from {{ this }} as existing)
+            )
+    {%- endif %}
 ),
 
 news as (
@@ -26,7 +55,23 @@ news as (
         title,
         coalesce(body, summary) as body_text,
         canonical_url as url,
+        fetched_at,
     from {{ ref('stg_news__items') }}
+    {%- if incremental %}
+        where fetched_at > (
+                select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
+                from {{ this }} as existing
+                where existing.kind = 'news'
+            )
+            or (
+                fetched_at = (
+                    select max(existing.fetched_at)
+                    from {{ this }} as existing
+                    where existing.kind = 'news'
+                )
+                and item_uid not in (select existing.text_uid from {{ this }} as existing)
+            )
+    {%- endif %}
 ),
 
 unioned as (

@@ -1,9 +1,92 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='item_uid',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+-- depends_on: {{ ref('int_texts_tagged') }}
 -- One row per distinct article (item_uid = hash of the canonical URL): language, entities,
 -- themes, whether it is about a watched mission and whether it cites the mission's own posts.
+-- Incremental on item_uid: a run recomputes the items fetched since the last build and those whose
+-- enrichment (language, themes, entities, relevance) changed; the rest stay as they are.
 
-with items as (
+with all_items as (
     select * from {{ ref('stg_news__items') }}
 ),
+
+{% if is_incremental() %}
+    enrichment_now as (
+        select
+            all_items.item_uid,
+            coalesce(languages.primary_language, all_items.language_hint, 'und') as language,
+            coalesce(languages.languages, []::varchar[]) as languages,
+            list_sort(list_distinct(coalesce(tagged.theme_ids, []::varchar[]))) as themes,
+            list_sort(list_distinct(coalesce(tagged.entity_ids, []::varchar[]))) as entity_ids,
+            coalesce(relevance.mentions_watchlist, false) as mentions_watchlist,
+            coalesce(relevance.cites_mission_posts, false) as cites_mission_posts,
+            coalesce(relevance.matched_missions, []::varchar[]) as matched_missions,
+        from all_items
+        left join {{ ref('int_news_relevance') }} as relevance
+            on all_items.item_uid = relevance.item_uid
+        left join {{ ref('int_texts_languages') }} as languages
+            on all_items.item_uid = languages.text_uid
+        left join {{ ref('int_texts_tagged') }} as tagged
+            on all_items.item_uid = tagged.text_uid
+    ),
+
+    changed as materialized (
+        select item_uid from all_items
+        where {{ after_watermark('fetched_at', ['item_uid']) }}
+        union
+        select enrichment_now.item_uid
+        from enrichment_now
+        inner join {{ this }} as existing
+            on enrichment_now.item_uid = existing.item_uid
+        where enrichment_now.language is distinct from existing.language
+            or enrichment_now.languages is distinct from existing.languages
+            or enrichment_now.themes is distinct from existing.themes
+            or enrichment_now.entity_ids is distinct from existing.entity_ids
+            or enrichment_now.mentions_watchlist is distinct from existing.mentions_watchlist
+            or enrichment_now.cites_mission_posts is distinct from existing.cites_mission_posts
+            or enrichment_now.matched_missions is distinct from existing.matched_missions
+    ),
+
+    items as (
+        select all_items.*
+        from all_items
+        semi join changed
+            on all_items.item_uid = changed.item_uid
+    ),
+
+    text_themes as (
+        select text_themes.*
+        from {{ ref('int_texts_themes') }} as text_themes
+        semi join changed
+            on text_themes.text_uid = changed.item_uid
+    ),
+
+    text_entities as (
+        select text_entities.*
+        from {{ ref('int_texts_entities') }} as text_entities
+        semi join changed
+            on text_entities.text_uid = changed.item_uid
+    ),
+{% else %}
+    items as (
+        select * from all_items
+    ),
+
+    text_themes as (
+        select * from {{ ref('int_texts_themes') }}
+    ),
+
+    text_entities as (
+        select * from {{ ref('int_texts_entities') }}
+    ),
+{% endif %}
 
 relevance as (
     select * from {{ ref('int_news_relevance') }}
@@ -17,7 +100,7 @@ themes as (
     select
         text_uid,
         list_sort(list(distinct theme_id)) as themes
-    from {{ ref('int_texts_themes') }}
+    from text_themes
     group by text_uid
 ),
 
@@ -26,7 +109,7 @@ entities as (
         text_uid,
         list_sort(list(distinct entity_id)) as entity_ids,
         list_sort(list(distinct canonical_name)) as entities
-    from {{ ref('int_texts_entities') }}
+    from text_entities
     group by text_uid
 ),
 

@@ -8,11 +8,11 @@
 }}
 
 -- One row per engagement snapshot. Incremental on fetched_at: a run reads only the snapshots
--- fetched since the last build (the boundary is re-read and replaced, never duplicated).
+-- fetched since the last build, and those of the last fetch time not in the model yet (after_watermark).
 
 with snapshots as (
     select * from {{ ref('stg_post_metrics') }}
-    where fetched_at >= {{ incremental_watermark('fetched_at') }}
+    where {{ after_watermark('fetched_at', ['post_uid', 'observed_at']) }}
 ),
 
 final as (

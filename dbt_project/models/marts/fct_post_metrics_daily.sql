@@ -15,12 +15,26 @@ with snapshots as (
 ),
 
 -- (post, day) pairs to (re)compute: all of them on a full build, else those with new snapshots.
+-- Pairs whose snapshots all have the last fetch time (a large load shares one) count as changed only
+-- when they are new or their number of snapshots changed.
 changed as (
     select distinct
         post_uid,
         observed_date
     from snapshots
-    where fetched_at >= {{ incremental_watermark('fetched_at') }}
+    where fetched_at > {{ incremental_watermark('fetched_at') }}
+    {%- if is_incremental() %}
+        union
+        select
+            post_uid,
+            observed_date
+        from snapshots
+        group by post_uid, observed_date
+        having max(fetched_at) = {{ incremental_watermark('fetched_at') }}
+            and (post_uid, observed_date, count(*)) not in (
+                select (existing.post_uid, existing.metric_date, existing.n_snapshots) from {{ this }} as existing
+            )
+    {%- endif %}
 ),
 
 scoped as (

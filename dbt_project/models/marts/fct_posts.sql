@@ -71,12 +71,27 @@ with all_posts as (
             on all_posts.post_uid = registers.text_uid
     ),
 
+    -- rows of the last fetch time (a large load shares one) count only when new (posts) or when
+    -- they change the post's number of snapshots (metrics)
     changed as materialized (
         select post_uid from all_posts
-        where fetched_at >= (select watermark.watermark_at from watermark)
+        where fetched_at > (select watermark.watermark_at from watermark)
+        union
+        select all_posts.post_uid from all_posts
+        anti join {{ this }} as existing
+            on all_posts.post_uid = existing.post_uid
+        where all_posts.fetched_at = (select watermark.watermark_at from watermark)
         union
         select post_uid from {{ ref('fct_post_metrics') }}
-        where fetched_at >= (select watermark.watermark_at from watermark)
+        where fetched_at > (select watermark.watermark_at from watermark)
+        union
+        select metrics.post_uid
+        from {{ ref('fct_post_metrics') }} as metrics
+        group by metrics.post_uid
+        having max(metrics.fetched_at) = (select watermark.watermark_at from watermark)
+            and (metrics.post_uid, count(*)) not in (
+                select (existing.post_uid, existing.n_metric_snapshots) from {{ this }} as existing
+            )
         union
         select all_posts.post_uid
         from all_posts
@@ -111,6 +126,20 @@ with all_posts as (
         semi join changed
             on metrics.post_uid = changed.post_uid
     ),
+
+    text_themes as (
+        select text_themes.*
+        from {{ ref('int_texts_themes') }} as text_themes
+        semi join changed
+            on text_themes.text_uid = changed.post_uid
+    ),
+
+    text_entities as (
+        select text_entities.*
+        from {{ ref('int_texts_entities') }} as text_entities
+        semi join changed
+            on text_entities.text_uid = changed.post_uid
+    ),
 {% else %}
     posts as (
         select * from all_posts
@@ -118,6 +147,14 @@ with all_posts as (
 
     metrics as (
         select * from {{ ref('fct_post_metrics') }}
+    ),
+
+    text_themes as (
+        select * from {{ ref('int_texts_themes') }}
+    ),
+
+    text_entities as (
+        select * from {{ ref('int_texts_entities') }}
     ),
 {% endif %}
 
@@ -215,7 +252,7 @@ themes as (
     select
         text_uid,
         list_sort(list(distinct theme_id)) as themes
-    from {{ ref('int_texts_themes') }}
+    from text_themes
     group by text_uid
 ),
 
@@ -228,7 +265,7 @@ entities as (
         text_uid,
         list_sort(list(distinct entity_id)) as entity_ids,
         list_sort(list(distinct canonical_name)) as entities
-    from {{ ref('int_texts_entities') }}
+    from text_entities
     group by text_uid
 ),
 

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from diplowatch.enrich import pipeline
+from diplowatch.enrich import events, pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -81,16 +82,123 @@ def tagged_model(dbt: Any, session: Any, texts: Any, themes_seed: Any, entities_
     )
 
 
-def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: Any) -> pa.Table:
-    """int_event_clusters: texts with an event type clustered into events (full recompute)."""
-    entities = pipeline.load_entities(_rows(entities_seed))
-    sql = (
-        "select t.text_uid, t.kind, t.published_at, t.title, left(t.body_text, 400) as body_text, "
-        "g.entity_ids, g.event_type, g.event_types "
-        f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
-        "where g.event_type is not null"
+def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: Any, dbt: Any = None) -> pa.Table:
+    """int_event_clusters: texts with an event type clustered into events.
+
+    The linking pass always runs over every candidate (an event can gain a member anywhere in time,
+    and links chain). With ``dbt`` and a previous build of the model that has ``input_hash``, an event
+    whose members are exactly those of a previous event, none of them changed (``input_hash``: the
+    text's clustering inputs and the entities seed), keeps its previous rows; only the other events
+    get their attributes (id, type, title, main entities) computed, reading title and body of their
+    members only. The result equals a full recompute: attributes are a function of those inputs."""
+    entity_rows = _rows(entities_seed)
+    entities = pipeline.load_entities(entity_rows)
+    fingerprint = pipeline.seed_version(entity_rows)
+    candidates = _table(
+        session.sql(
+            "select t.text_uid, t.kind, t.published_at, g.entity_ids, g.event_type, g.event_types, "
+            "md5(concat_ws('|', t.kind, t.published_at::varchar, g.event_type, g.event_types::varchar, "
+            "g.entity_ids::varchar, coalesce(t.title, ''), coalesce(left(t.body_text, 400), ''), "
+            f"'{fingerprint}')) as input_hash "
+            f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
+            "where g.event_type is not null and t.published_at is not null"
+        )
     )
-    return pipeline.event_clusters_table(_table(session.sql(sql)), entities)
+    previous = _previous_clusters(session, dbt)
+    inputs = pipeline.event_inputs(candidates)
+    hashes = candidates.column("input_hash").to_pylist()
+    clusters = events.cluster_members(inputs, pipeline.key_entity_ids(entities))
+    kept: list[str] = []
+    todo: list[list[int]] = []
+    for members in clusters:
+        event_id = _unchanged_event(members, inputs, hashes, previous)
+        if event_id is None:
+            todo.append(members)
+        else:
+            kept.append(event_id)
+    fresh = _fresh_event_rows(session, texts, inputs, todo, entities)
+    out = fresh
+    if previous is not None and kept:
+        old = previous["table"].filter(pc.is_in(previous["table"].column("event_id"), pa.array(kept, pa.string())))
+        out = pa.concat_tables([old.select(fresh.schema.names).cast(fresh.schema), fresh])
+    logger.info("int_event_clusters: %d events (%d kept, %d computed)", len(clusters), len(kept), len(todo))
+    hash_of = dict(zip(candidates.column("text_uid").to_pylist(), hashes, strict=True))
+    return out.append_column("input_hash", pa.array([hash_of[u] for u in out.column("text_uid").to_pylist()]))
+
+
+def _previous_clusters(session: Any, dbt: Any) -> dict[str, Any] | None:
+    """The model's previous rows, members by event and input hash by text (None without a usable build)."""
+    if dbt is None:
+        return None
+    this = dbt.this
+    schema, name = getattr(this, "schema", None), getattr(this, "identifier", None)
+    if not schema or not name:
+        return None
+    exists = session.sql(
+        "select count(*) from duckdb_columns() where column_name = 'input_hash' "
+        f"and schema_name = '{schema}' and table_name = '{name}'"
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    table = _table(session.sql(f"select * from {this}"))
+    uids = table.column("text_uid").to_pylist()
+    event_ids = table.column("event_id").to_pylist()
+    size: dict[str, int] = {}
+    for e in event_ids:
+        size[e] = size.get(e, 0) + 1
+    return {
+        "table": table,
+        "event_of": dict(zip(uids, event_ids, strict=True)),
+        "hash_of": dict(zip(uids, table.column("input_hash").to_pylist(), strict=True)),
+        "size": size,
+    }
+
+
+def _unchanged_event(
+    members: list[int], inputs: list[events.EventInput], hashes: list[str], previous: dict[str, Any] | None
+) -> str | None:
+    """The previous event with exactly these members, none of them changed; else None."""
+    if previous is None:
+        return None
+    event_of, hash_of = previous["event_of"], previous["hash_of"]
+    event_id = event_of.get(inputs[members[0]].text_uid)
+    if event_id is None or previous["size"][event_id] != len(members):
+        return None
+    for i in members:
+        uid = inputs[i].text_uid
+        if event_of.get(uid) != event_id or hash_of.get(uid) != hashes[i]:
+            return None
+    return event_id
+
+
+def _fresh_event_rows(
+    session: Any, texts: Any, inputs: list[events.EventInput], todo: list[list[int]], entities: list
+) -> pa.Table:
+    """Rows of the events in ``todo``, with title and body of their members read from int_texts."""
+    uids = pa.table({"text_uid": pa.array([inputs[i].text_uid for m in todo for i in m], pa.string())})
+    session.register("_event_member_uids", uids)
+    try:
+        found = _table(
+            session.sql(
+                "select t.text_uid, t.title, left(t.body_text, 400) as body_text "
+                f"from ({texts.sql_query()}) as t semi join _event_member_uids as m on m.text_uid = t.text_uid"
+            )
+        )
+    finally:
+        session.unregister("_event_member_uids")
+    words = dict(
+        zip(
+            found.column("text_uid").to_pylist(),
+            zip(found.column("title").to_pylist(), found.column("body_text").to_pylist(), strict=True),
+            strict=True,
+        )
+    )
+    full = list(inputs)
+    for m in todo:
+        for i in m:
+            title, body = words.get(inputs[i].text_uid, (None, None))
+            full[i] = inputs[i]._replace(title=title, body_text=body)
+    return pipeline.event_rows_table(full, todo, entities)
 
 
 def news_relevance_model(session: Any, texts: Any, tagged: Any, entities_seed: Any) -> pa.Table:

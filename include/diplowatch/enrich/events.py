@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 WINDOW = timedelta(days=3)
 MAX_SPAN = timedelta(days=7)
@@ -46,9 +47,8 @@ EVENT_TYPE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class EventInput:
-    """What clustering needs of one text."""
+class EventInput(NamedTuple):
+    """What clustering needs of one text (a named tuple: hundreds of thousands are built per run)."""
 
     text_uid: str
     kind: str
@@ -132,6 +132,19 @@ def cluster_events(
 ) -> list[EventItem]:
     """Cluster texts into events; one :class:`EventItem` per text that belongs to an event."""
     names = entity_names or {}
+    return [
+        item
+        for members in cluster_members(items, key_entities, window)
+        for item in event_items(items, members, key_entities, names)
+    ]
+
+
+def cluster_members(
+    items: Sequence[EventInput], key_entities: set[str] | frozenset[str], window: timedelta = WINDOW
+) -> list[list[int]]:
+    """The clusters of ``items`` as lists of their indexes (in time order): the linking pass alone.
+
+    Reads only text_uid, published_at, event_type, event_types and entity_ids of each item."""
     order = sorted(
         (i for i, it in enumerate(items) if it.event_type),
         key=lambda i: (items[i].published_at, items[i].text_uid),
@@ -161,12 +174,27 @@ def cluster_events(
     clusters: dict[int, list[int]] = {}
     for i in order:
         clusters.setdefault(uf.find(i), []).append(i)
-    return [item for members in clusters.values() for item in _event(items, members, key_entities, names)]
+    return list(clusters.values())
+
+
+def event_items(
+    items: Sequence[EventInput], members: list[int], key_entities: set[str] | frozenset[str], names: dict[str, str]
+) -> list[EventItem]:
+    """The :class:`EventItem` rows of one cluster (its id, type, title, span and main entities)."""
+    return _event(items, members, key_entities, names)
 
 
 def _event(
     items: Sequence[EventInput], members: list[int], key_entities: set[str] | frozenset[str], names: dict[str, str]
 ) -> list[EventItem]:
+    event_id, etype, title, started, ended, main = event_attributes(items, members, key_entities, names)
+    return [EventItem(event_id, items[i].text_uid, items[i].kind, etype, title, started, ended, main) for i in members]
+
+
+def event_attributes(
+    items: Sequence[EventInput], members: list[int], key_entities: set[str] | frozenset[str], names: dict[str, str]
+) -> tuple[str, str, str, datetime, datetime, list[str]]:
+    """Id, type, title, first and last appearance and main entities of the event of ``members``."""
     its = [items[i] for i in members]
     first = min(its, key=lambda m: (m.published_at, m.text_uid))
     types = Counter(m.event_type for m in its if m.event_type)
@@ -178,7 +206,7 @@ def _event(
     title = event_title(etype, its, main)
     started = min(m.published_at for m in its)
     ended = max(m.published_at for m in its)
-    return [EventItem(event_id, m.text_uid, m.kind, etype, title, started, ended, main) for m in its]
+    return event_id, etype, title, started, ended, main
 
 
 def pairs_of(assignments: dict[str, str | None]) -> set[frozenset[str]]:

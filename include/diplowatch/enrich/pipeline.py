@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from diplowatch.enrich.entities import Entity, load_entities, missions_of, tag_entities
-from diplowatch.enrich.events import EventInput, cluster_events
+from diplowatch.enrich.events import EventInput, cluster_members, event_attributes
 from diplowatch.enrich.languages import detect_languages
 from diplowatch.enrich.relevance import cites_mission_posts_many
 from diplowatch.enrich.themes import Theme, derive_register, event_type_of, event_types_of, load_themes, tag_themes
@@ -171,17 +171,21 @@ def _naive_utc_column(col: pa.ChunkedArray | pa.Array) -> list[datetime | None]:
     return [_naive_utc(t) if t is not None else None for t in col.to_pylist()]
 
 
-def event_clusters_table(candidates: pa.Table, entities: Sequence[Entity]) -> pa.Table:
-    """``int_event_clusters`` rows: one per text that belongs to an event, with the event's attributes.
+def event_inputs(candidates: pa.Table) -> list[EventInput]:
+    """:class:`EventInput` of each candidate row with an event type and a publication time.
 
-    ``candidates`` holds :data:`EVENT_INPUT_COLUMNS` (texts joined to their tags); rows without an
-    event type are ignored.
-    """
+    ``candidates`` holds text_uid, kind, published_at, entity_ids, event_type, event_types and,
+    optionally, title and body_text (what titles are made of)."""
     has_type = pc.fill_null(pc.invert(pc.is_null(candidates.column("event_type"))), False)
     rows = candidates.filter(pc.and_(has_type, pc.is_valid(candidates.column("published_at"))))
-    cols = {c: rows.column(c).to_pylist() for c in EVENT_INPUT_COLUMNS if c != "published_at"}
+    n = rows.num_rows
+    cols = {
+        c: rows.column(c).to_pylist() if c in rows.column_names else [None] * n
+        for c in EVENT_INPUT_COLUMNS
+        if c != "published_at"
+    }
     published = _naive_utc_column(rows.column("published_at"))
-    inputs = [
+    return [
         EventInput(uid, kind, ts, etype, ents or (), title, body, etypes or ())
         for uid, kind, ts, etype, ents, title, body, etypes in zip(
             cols["text_uid"],
@@ -194,16 +198,46 @@ def event_clusters_table(candidates: pa.Table, entities: Sequence[Entity]) -> pa
             cols["event_types"],
             strict=True,
         )
-        if etype
     ]
-    keys = frozenset(e.entity_id for e in entities if e.event_key)
+
+
+def key_entity_ids(entities: Sequence[Entity]) -> frozenset[str]:
+    """Ids of the entities that key events (``event_key`` true in entities.csv)."""
+    return frozenset(e.entity_id for e in entities if e.event_key)
+
+
+def event_rows_table(
+    inputs: Sequence[EventInput], clusters: Sequence[list[int]], entities: Sequence[Entity]
+) -> pa.Table:
+    """``int_event_clusters`` rows of the given clusters (lists of indexes into ``inputs``)."""
+    keys = key_entity_ids(entities)
     names = {e.entity_id: e.canonical_name for e in entities}
-    items = cluster_events(inputs, keys, names)
-    logger.info("clustered %d texts into %d events", len(items), len({i.event_id for i in items}))
-    return pa.table(
-        {name: [getattr(i, name) for i in items] for name in EVENT_CLUSTERS_SCHEMA.names},
-        schema=EVENT_CLUSTERS_SCHEMA,
-    )
+    cols: dict[str, list] = {name: [] for name in EVENT_CLUSTERS_SCHEMA.names}
+    for members in clusters:
+        event_id, etype, title, started, ended, main = event_attributes(inputs, members, keys, names)
+        n = len(members)
+        cols["event_id"] += [event_id] * n
+        cols["text_uid"] += [inputs[i].text_uid for i in members]
+        cols["kind"] += [inputs[i].kind for i in members]
+        cols["event_type"] += [etype] * n
+        cols["title"] += [title] * n
+        cols["started_at"] += [started] * n
+        cols["ended_at"] += [ended] * n
+        cols["main_entities"] += [main] * n
+    return pa.table(cols, schema=EVENT_CLUSTERS_SCHEMA)
+
+
+def event_clusters_table(candidates: pa.Table, entities: Sequence[Entity]) -> pa.Table:
+    """``int_event_clusters`` rows: one per text that belongs to an event, with the event's attributes.
+
+    ``candidates`` holds :data:`EVENT_INPUT_COLUMNS` (texts joined to their tags); rows without an
+    event type are ignored.
+    """
+    inputs = event_inputs(candidates)
+    clusters = cluster_members(inputs, key_entity_ids(entities))
+    out = event_rows_table(inputs, clusters, entities)
+    logger.info("clustered %d texts into %d events", out.num_rows, len(clusters))
+    return out
 
 
 def news_relevance_table(news: pa.Table, tagged: pa.Table, entities: Sequence[Entity]) -> pa.Table:
