@@ -125,6 +125,11 @@ class Plan:
     seed: int = 20170901
     tag: str = ""
     """Inserted in channel/handle names and news URLs: a second plan with another tag adds new data."""
+    start: int = int(START.timestamp())
+    """Unix seconds: channels and news items are dated from here, over ``span_s``."""
+    span_s: int = SPAN_S
+    step_s: int = 3600
+    """Seconds between consecutive posts of one channel."""
 
     @property
     def telegram_posts(self) -> int:
@@ -141,6 +146,11 @@ class Plan:
     @property
     def news_items(self) -> int:
         return self.posts
+
+    def after(self, posts: int, tag: str = "n", span_s: int = 3 * 86400, step_s: int = 60) -> Plan:
+        """New data dated after all of this plan's: what a scheduled run brings (recent posts and news)."""
+        start = self.start + self.span_s + self.step_s + POSTS_PER_FILE * step_s  # after every channel's first post
+        return Plan(posts=posts, seed=self.seed + 99, tag=tag, start=start, span_s=span_s, step_s=step_s)
 
     @classmethod
     def of(cls, size: str, scale: float = 1.0, seed: int = 20170901) -> Plan:
@@ -161,8 +171,8 @@ def text_of(rng: random.Random, lang: str | None = None) -> tuple[str, str, str]
     return lang, theme, text
 
 
-def _stamp(rng: random.Random) -> int:
-    return int(START.timestamp()) + rng.randrange(SPAN_S)
+def _stamp(rng: random.Random, plan: Plan) -> int:
+    return plan.start + rng.randrange(plan.span_s)
 
 
 # --- Telegram Desktop export -----------------------------------------------------------------------
@@ -217,16 +227,16 @@ def write_telegram(out: Path, plan: Plan, rng: random.Random) -> list[dict]:
         channel = f"rusemb{plan.tag}{channel_no:04d}"
         path = out / "telegram" / channel / "result.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        start = _stamp(rng) - n * 3600
+        start = _stamp(rng, plan) - n * plan.step_s
         with path.open("w", encoding="utf-8") as fh:
             head = {"name": f"Посольство России {channel_no}", "type": "public_channel", "id": 1487851422 + channel_no}
             fh.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "messages": [\n')
             for i in range(n):
-                ts = start + i * 3600 + rng.randrange(1800)
+                ts = start + i * plan.step_s + rng.randrange(plan.step_s // 2)
                 msg = _telegram_message(rng, i + 1, channel, ts)
                 fh.write(("" if i == 0 else ",\n") + json.dumps(msg, ensure_ascii=False))
             fh.write("\n ]\n}\n")
-        refs.append({"channel": channel, "messages": n, "start": start})
+        refs.append({"channel": channel, "messages": n, "start": start, "step": plan.step_s})
         written += n
         channel_no += 1
     return refs
@@ -276,14 +286,14 @@ def write_x(out: Path, plan: Plan, rng: random.Random) -> None:
         folder = out / "x" / f"rusembassy{plan.tag}{handle_no:04d}"
         folder.mkdir(parents=True, exist_ok=True)
         part_size = max(1, n // 2)
-        start = _stamp(rng) - n * 3600
+        start = _stamp(rng, plan) - n * plan.step_s
         for part, lo in enumerate(range(0, n, part_size)):
             name = "tweets.js" if part == 0 else f"tweets-part{part}.js"
             with (folder / name).open("w", encoding="utf-8") as fh:
                 fh.write(f"window.YTD.tweets.part{part} = [")
                 for i in range(lo, min(n, lo + part_size)):
                     tid = 900_000_000_000_000_000 + handle_no * 10**7 + i
-                    item = _tweet(rng, tid, start + i * 3600)
+                    item = _tweet(rng, tid, start + i * plan.step_s)
                     fh.write(("\n" if i == lo else ",\n") + json.dumps(item, ensure_ascii=False, indent=None))
                 fh.write("\n]")
         written += n
@@ -313,7 +323,7 @@ def _chunks(out: Path, prefix: str, rows: Iterator[str]) -> None:
 def _metric_rows(refs: list[dict], plan: Plan, rng: random.Random) -> Iterator[str]:
     for ref in refs:
         for msg_id in range(1, ref["messages"] + 1):
-            published = ref["start"] + (msg_id - 1) * 3600
+            published = ref["start"] + (msg_id - 1) * ref["step"]
             views = rng.randint(50, 5000)
             for k in range(plan.metrics_per_post):
                 views += rng.randint(0, 800) // (k + 1)
@@ -341,7 +351,7 @@ def _news_rows(plan: Plan, rng: random.Random) -> Iterator[str]:
             continue
         lang, _, text = text_of(rng)
         domain = rng.choice(NEWS_DOMAINS)
-        ts = _stamp(rng)
+        ts = _stamp(rng, plan)
         row = {
             "url": f"https://{domain}/politics/{plan.tag}{1_000_000 + i}",
             "title": text.split(".")[0][:120],
