@@ -45,7 +45,8 @@ eval: venv  ## measure the classifiers on the labelled set
 	$(BIN)/python -m diplowatch.eval --labels eval/labelled.jsonl --check
 
 bench: setup  ## benchmarks at scale; rewrites BENCHMARKS.md
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m bench.run --size $${BENCH_SIZE:-large}
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m bench.run --size $${BENCH_SIZE:-large} \
+		--repeat $${BENCH_REPEAT:-2} --peer-repeat 1 --enrich-limit 20000 --validation-rows 1000000
 
 ui: setup  ## start Airflow locally (UI on http://127.0.0.1:8080); Ctrl-C or `make stop` stops it
 	PATH=$(CURDIR)/$(BIN):$$PATH bash scripts/airflow_ui.sh
