@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,46 +11,9 @@ import pytest
 from diplowatch import ingest, lakestore, landing, paths
 from diplowatch.lakestore import LakeStore, LakeStoreError
 from diplowatch.quality import DataQualityError
-from moto.server import ThreadedMotoServer
-from pyarrow import fs as pafs
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_data"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def lake_uri(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh bucket on the local S3 server, with the AWS_* variables and DIPLOWATCH_LAKE_URI pointing at it."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    for name in ("AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    bucket = f"lake-{uuid.uuid4().hex[:12]}"
-    host = s3_endpoint.removeprefix("http://")
-    admin = pafs.S3FileSystem(
-        access_key="testing",
-        secret_key="testing",
-        region="us-east-1",
-        endpoint_override=host,
-        scheme="http",
-        allow_bucket_creation=True,
-    )
-    admin.create_dir(bucket)
-    uri = f"s3://{bucket}"
-    monkeypatch.setenv(lakestore.ENV_URI, uri)
-    return uri
 
 
 def _use_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:

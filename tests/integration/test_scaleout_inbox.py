@@ -6,14 +6,11 @@ The object store is moto's S3 server on 127.0.0.1; two DIPLOWATCH_HOMEs play two
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from diplowatch import ingest, lakestore
-from moto.server import ThreadedMotoServer
 from pyarrow import fs as pafs
 
 CSV = (
@@ -21,42 +18,6 @@ CSV = (
     "telegram,rusembdprk,imp-001,2017-09-01T02:10:00Z,Knowledge Day at the Embassy school,ru_emb_dprk\n"
     "telegram,rusembdprk,imp-002,2017-09-04T06:30:00Z,The Ambassador met the Vice Foreign Minister,ru_emb_dprk\n"
 )
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def admin(s3_endpoint: str) -> pafs.S3FileSystem:
-    return pafs.S3FileSystem(
-        access_key="testing",
-        secret_key="testing",
-        region="us-east-1",
-        endpoint_override=s3_endpoint.removeprefix("http://"),
-        scheme="http",
-        allow_bucket_creation=True,
-    )
-
-
-@pytest.fixture
-def lake_uri(s3_endpoint: str, admin: pafs.S3FileSystem, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    for name in ("AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    bucket = f"lake-{uuid.uuid4().hex[:12]}"
-    admin.create_dir(bucket)
-    monkeypatch.setenv(lakestore.ENV_URI, f"s3://{bucket}")
-    return f"s3://{bucket}"
 
 
 def drop(admin: pafs.S3FileSystem, uri: str, rel: str, body: str | bytes) -> None:

@@ -7,9 +7,7 @@ real formats (Telegram's channel page, an RSS feed with ETag, an article page). 
 
 from __future__ import annotations
 
-import logging
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +20,6 @@ import pytest
 from diplowatch import ingest, lakestore, paths, state
 from diplowatch.news import articles
 from diplowatch.sources import rss, telegram
-from moto.server import ThreadedMotoServer
 from pyarrow import fs as pafs
 
 PAGE = 5
@@ -38,42 +35,10 @@ MISSION_YAML = (
 # ---------------------------------------------------------------- the object store
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def admin(s3_endpoint: str) -> pafs.S3FileSystem:
-    return pafs.S3FileSystem(
-        access_key="testing",
-        secret_key="testing",
-        region="us-east-1",
-        endpoint_override=s3_endpoint.removeprefix("http://"),
-        scheme="http",
-        allow_bucket_creation=True,
-    )
-
-
-@pytest.fixture
-def lake_uri(s3_endpoint: str, admin: pafs.S3FileSystem, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh bucket (with a prefix, as a team would use) and the variables pointing at it."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    for name in ("AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    bucket = f"lake-{uuid.uuid4().hex[:12]}"
-    admin.create_dir(bucket)
-    uri = f"s3://{bucket}/team"
-    monkeypatch.setenv(lakestore.ENV_URI, uri)
-    return uri
+def lake_uri(make_lake) -> str:
+    """A fresh bucket with a prefix, as a team would use, and the variables pointing at it."""
+    return make_lake("team")
 
 
 def objects(admin: pafs.S3FileSystem, uri: str, prefix: str) -> set[str]:
