@@ -3,7 +3,9 @@
 Generated data (bench.generate, tiny) is landed in two parts, as the benchmark does: home A builds
 the first part, lands the second and builds again (incremental); home B lands both parts and builds
 once (full). Every mart and intermediate table must hold the same rows. The second part is fetched
-later than the first (the usual case), or at the same time (rows at the incremental watermark).
+later than the first (the usual case), or at the same time (rows at the incremental watermark), or
+holds only texts published after the first part's (a scheduled run): then int_event_clusters must resume
+its linking pass from the saved state (``int_event_clusters__sweep.mode``) and still equal a full build.
 """
 
 from __future__ import annotations
@@ -64,14 +66,18 @@ def _tables(home: Path, schema: str) -> dict[str, list[tuple]]:
         return {name: sorted(con.sql(f'select * from {schema}."{name}"').fetchall(), key=repr) for name in names}
 
 
-@pytest.fixture(scope="module", params=["later_fetch", "same_fetch"])
-def homes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    second_fetch = SECOND_FETCH if request.param == "later_fetch" else FIRST_FETCH
+SWEEP_STATE = "int_event_clusters__sweep"
+
+
+@pytest.fixture(scope="module", params=["later_fetch", "same_fetch", "later_data"])
+def homes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    second_fetch = FIRST_FETCH if request.param == "same_fetch" else SECOND_FETCH
     base = tmp_path_factory.mktemp("dbt_incremental")
     first, second = base / "data_first", base / "data_second"
     plan = Plan.of("tiny", 0.3)
     generate(first, plan)
-    generate(second, Plan(posts=40, seed=plan.seed + 99, tag="n"))
+    later = plan.after(40) if request.param == "later_data" else Plan(posts=40, seed=plan.seed + 99, tag="n")
+    generate(second, later)
     incremental, full = base / "incremental", base / "full"
     _land(first, incremental, "first", FIRST_FETCH)
     _dbt(incremental, "build")
@@ -80,15 +86,28 @@ def homes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     _land(first, full, "first", FIRST_FETCH)
     _land(second, full, "second", second_fetch)
     _dbt(full, "build")
-    return incremental, full
+    return incremental, full, request.param
+
+
+def _mode(tables: dict[str, list[tuple]]) -> str:
+    """How the last build made int_event_clusters ('full' or 'resumed'), from its saved sweep state."""
+    (row,) = tables[SWEEP_STATE]
+    return row[-1]
 
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("schema", ["main", "intermediate"])
-def test_incremental_build_equals_full_build(homes: tuple[Path, Path], schema: str) -> None:
-    incremental, full = (_tables(home, schema) for home in homes)
+def test_incremental_build_equals_full_build(homes: tuple[Path, Path, str], schema: str) -> None:
+    incremental, full = (_tables(home, schema) for home in homes[:2])
     assert sorted(incremental) == sorted(full)
     assert incremental, f"no tables in schema {schema}"
+    if schema == "intermediate":
+        # the saved sweep state (threads, fingerprint) is the same too; only how it was made may differ
+        assert _mode(full) == "full"
+        if homes[2] == "later_data":
+            assert _mode(incremental) == "resumed", "int_event_clusters did not resume its sweep"
+        for tables in (incremental, full):
+            tables[SWEEP_STATE] = [row[:-1] for row in tables[SWEEP_STATE]]
     differing = [name for name in full if incremental[name] != full[name]]
     assert not differing, f"incremental build differs from a full build in {schema}: {differing}"
     # the second part really landed: some posts and news items of tag 'n' are in the marts

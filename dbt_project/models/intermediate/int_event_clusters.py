@@ -1,7 +1,9 @@
 """Posts and news items about the same happening clustered into events (one row per member text).
 
-Every run links all candidates again (exact); events whose members and their inputs are unchanged
-keep their previous rows, so only changed events are described again (dbt_models.event_clusters_model).
+Each build saves where its linking pass stopped (``int_event_clusters__threads``, ``__sweep``). When the
+previous candidates are unchanged and the new ones all come after them, the pass resumes over the new
+ones only; otherwise every candidate is linked again and events whose members and their inputs are
+unchanged keep their previous rows. Both equal a full build (dbt_models.event_clusters_model).
 """
 
 from diplowatch.enrich.dbt_models import event_clusters_model

@@ -82,32 +82,52 @@ def tagged_model(dbt: Any, session: Any, texts: Any, themes_seed: Any, entities_
     )
 
 
+STATE_VERSION = f"sweep-v1|{events.WINDOW}|{events.MAX_SPAN}|{events.NO_ENTITY_WINDOW}"
+"""Saved sweep states of another version (other windows) are not resumed from."""
+
+
+def _candidates_sql(texts: Any, tagged: Any, fingerprint: str) -> str:
+    return (
+        "select t.text_uid, t.kind, t.published_at, g.entity_ids, g.event_type, g.event_types, "
+        "md5(concat_ws('|', t.kind, t.published_at::varchar, g.event_type, g.event_types::varchar, "
+        "g.entity_ids::varchar, coalesce(t.title, ''), coalesce(left(t.body_text, 400), ''), "
+        f"'{fingerprint}')) as input_hash "
+        f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
+        "where g.event_type is not null and t.published_at is not null"
+    )
+
+
 def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: Any, dbt: Any = None) -> pa.Table:
     """int_event_clusters: texts with an event type clustered into events.
 
-    The linking pass always runs over every candidate (an event can gain a member anywhere in time,
-    and links chain). With ``dbt`` and a previous build of the model that has ``input_hash``, an event
-    whose members are exactly those of a previous event, none of them changed (``input_hash``: the
-    text's clustering inputs and the entities seed), keeps its previous rows; only the other events
-    get their attributes (id, type, title, main entities) computed, reading title and body of their
-    members only. The result equals a full recompute: attributes are a function of those inputs."""
+    Each build saves where its linking pass stopped (open threads, anchored at events, and their starts)
+    in ``<this>__threads`` with a fingerprint of its output in ``<this>__sweep``. An incremental build
+    whose previous candidates are all unchanged and whose new candidates all sort after the last one
+    swept resumes the pass over the new candidates only and recomputes just the events they join
+    (:func:`_resume`); otherwise the pass runs over every candidate (an event can gain a member
+    anywhere in time, and links chain), and an event whose members are exactly those of a previous
+    event, none of them changed (``input_hash``: the text's clustering inputs and the entities seed),
+    keeps its previous rows. Either way the result equals a full recompute."""
     entity_rows = _rows(entities_seed)
     entities = pipeline.load_entities(entity_rows)
-    fingerprint = pipeline.seed_version(entity_rows)
-    candidates = _table(
-        session.sql(
-            "select t.text_uid, t.kind, t.published_at, g.entity_ids, g.event_type, g.event_types, "
-            "md5(concat_ws('|', t.kind, t.published_at::varchar, g.event_type, g.event_types::varchar, "
-            "g.entity_ids::varchar, coalesce(t.title, ''), coalesce(left(t.body_text, 400), ''), "
-            f"'{fingerprint}')) as input_hash "
-            f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
-            "where g.event_type is not null and t.published_at is not null"
-        )
-    )
+    candidates_sql = _candidates_sql(texts, tagged, pipeline.seed_version(entity_rows))
+    this = _this(dbt)
+    if this is not None:
+        saved = _saved_state(session, this)
+        resumed = _resume(session, this, texts, candidates_sql, entities, saved) if saved else None
+        if resumed is not None:
+            return resumed
+    return _full(session, dbt, this, texts, candidates_sql, entities)
+
+
+def _full(session: Any, dbt: Any, this: Any, texts: Any, candidates_sql: str, entities: list) -> pa.Table:
+    """The pass over every candidate; unchanged previous events keep their rows."""
+    candidates = _table(session.sql(candidates_sql))
     previous = _previous_clusters(session, dbt)
     inputs = pipeline.event_inputs(candidates)
     hashes = candidates.column("input_hash").to_pylist()
-    clusters = events.cluster_members(inputs, pipeline.key_entity_ids(entities))
+    result = events.sweep(inputs, pipeline.key_entity_ids(entities))
+    clusters = result.clusters
     kept: list[str] = []
     todo: list[list[int]] = []
     for members in clusters:
@@ -123,7 +143,188 @@ def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: A
         out = pa.concat_tables([old.select(fresh.schema.names).cast(fresh.schema), fresh])
     logger.info("int_event_clusters: %d events (%d kept, %d computed)", len(clusters), len(kept), len(todo))
     hash_of = dict(zip(candidates.column("text_uid").to_pylist(), hashes, strict=True))
-    return out.append_column("input_hash", pa.array([hash_of[u] for u in out.column("text_uid").to_pylist()]))
+    out = out.append_column(
+        "input_hash", pa.array([hash_of[u] for u in out.column("text_uid").to_pylist()], pa.string())
+    )
+    if this is not None:
+        anchors = {k: inputs[clusters[k][0]].text_uid for k in {a for a, _, _ in result.threads.values()}}
+        _save_state(session, this, out, result, anchors, {}, "full")
+    return out
+
+
+def _resume(
+    session: Any, this: Any, texts: Any, candidates_sql: str, entities: list, saved: dict[str, Any]
+) -> pa.Table | None:
+    """The previous rows plus the new candidates swept from the saved state; None if it cannot resume."""
+    n_rows, checksum = session.sql(f"select count(*), {_CHECKSUM} from {this}").fetchall()[0]
+    if (n_rows, checksum) != (saved["n_rows"], saved["checksum"]):
+        logger.info("int_event_clusters: saved sweep state does not match %s, full pass", this)
+        return None
+    changed = session.sql(
+        f"select count(*) from {this} as p left join ({candidates_sql}) as c on c.text_uid = p.text_uid "
+        "where c.text_uid is null or c.input_hash is distinct from p.input_hash"
+    ).fetchall()[0][0]
+    if changed:
+        logger.info("int_event_clusters: %d previous candidates changed or left, full pass", changed)
+        return None
+    new = _table(
+        session.sql(f"select c.* from ({candidates_sql}) as c anti join {this} as p on p.text_uid = c.text_uid")
+    )
+    inputs = pipeline.event_inputs(new)
+    state = saved["state"]
+    first = min(((it.published_at, it.text_uid) for it in inputs), default=None)
+    if len(inputs) != new.num_rows or (first is not None and state.last is not None and first <= state.last):
+        logger.info("int_event_clusters: new candidates do not all come after %s, full pass", state.last)
+        return None
+    result = events.sweep(inputs, pipeline.key_entity_ids(entities), state=state)
+    merged_ids = sorted({ref for refs in result.merged for ref in refs})
+    session.register("_event_merged_ids", pa.table({"event_id": pa.array(merged_ids, pa.string())}))
+    try:
+        old = _table(
+            session.sql(
+                f"select c.*, p.event_id as previous_event_id from ({candidates_sql}) as c "
+                f"join {this} as p on p.text_uid = c.text_uid "
+                "where p.event_id in (select event_id from _event_merged_ids)"
+            )
+        )
+        kept = _table(
+            session.sql(f"select * from {this} where event_id not in (select event_id from _event_merged_ids)")
+        )
+    finally:
+        session.unregister("_event_merged_ids")
+    old_inputs = pipeline.event_inputs(old)
+    combined = inputs + old_inputs
+    by_event: dict[str, list[int]] = {}
+    for j, event_id in enumerate(old.column("previous_event_id").to_pylist()):
+        by_event.setdefault(event_id, []).append(len(inputs) + j)
+    todo = [
+        sorted(
+            [*members, *(j for ref in refs for j in by_event[ref])],
+            key=lambda i: (combined[i].published_at, combined[i].text_uid),
+        )
+        for members, refs in zip(result.clusters, result.merged, strict=True)
+    ]
+    fresh = _fresh_event_rows(session, texts, combined, todo, entities)
+    hash_of = dict(
+        zip(
+            new.column("text_uid").to_pylist() + old.column("text_uid").to_pylist(),
+            new.column("input_hash").to_pylist() + old.column("input_hash").to_pylist(),
+            strict=True,
+        )
+    )
+    fresh = fresh.append_column(
+        "input_hash", pa.array([hash_of[u] for u in fresh.column("text_uid").to_pylist()], pa.string())
+    )
+    out = pa.concat_tables([kept.select(fresh.schema.names).cast(fresh.schema), fresh])
+    anchors = {
+        k: combined[todo[k][0]].text_uid for k in {a for a, _, _ in result.threads.values() if isinstance(a, int)}
+    }
+    _save_state(session, this, out, result, anchors, state.starts, "resumed")
+    logger.info(
+        "int_event_clusters: resumed the sweep over %d new candidates: %d events computed (%d previous merged)",
+        len(inputs),
+        len(todo),
+        len(merged_ids),
+    )
+    return out
+
+
+_CHECKSUM = "coalesce(bit_xor(hash(concat_ws('|', event_id, text_uid, input_hash))), 0)::ubigint"
+
+
+def _this(dbt: Any) -> Any:
+    this = getattr(dbt, "this", None) if dbt is not None else None
+    return this if getattr(this, "schema", None) and getattr(this, "identifier", None) else None
+
+
+def _side(this: Any, suffix: str) -> str:
+    return f'{this.schema}."{this.identifier}__{suffix}"'
+
+
+def _saved_state(session: Any, this: Any) -> dict[str, Any] | None:
+    """The sweep state saved by the last build of the model, with its output fingerprint (None if absent)."""
+    found = session.sql(
+        "select count(*) from duckdb_tables() "
+        f"where schema_name = '{this.schema}' "
+        f"and table_name in ('{this.identifier}__sweep', '{this.identifier}__threads')"
+    ).fetchall()[0][0]
+    has_hash = session.sql(
+        "select count(*) from duckdb_columns() where column_name = 'input_hash' "
+        f"and schema_name = '{this.schema}' and table_name = '{this.identifier}'"
+    ).fetchall()[0][0]
+    if found != 2 or not has_hash:
+        return None
+    meta = session.sql(
+        f"select version, n_rows, checksum, last_published_at, last_text_uid from {_side(this, 'sweep')}"
+    )
+    rows = meta.fetchall()
+    if len(rows) != 1 or rows[0][0] != STATE_VERSION:
+        return None
+    _, n_rows, checksum, last_at, last_uid = rows[0]
+    threads: dict[tuple[str, str | None], tuple[str, Any, Any]] = {}
+    starts: dict[str, Any] = {}
+    rows = session.sql(
+        f"select event_type, entity, anchor, anchor_start, thread_start, last_at from {_side(this, 'threads')}"
+    ).fetchall()
+    for etype, entity, anchor, anchor_start, t0, t1 in rows:
+        threads[(etype, entity)] = (anchor, t0, t1)
+        starts[anchor] = anchor_start
+    last = (last_at, last_uid) if last_at is not None else None
+    return {"n_rows": n_rows, "checksum": checksum, "state": events.SweepState(threads, starts, last)}
+
+
+def _save_state(
+    session: Any,
+    this: Any,
+    out: pa.Table,
+    result: events.Sweep,
+    anchor_uids: dict[int, str],
+    old_starts: dict[str, Any],
+    mode: str,
+) -> None:
+    """Save where the pass stopped (threads anchored at event ids) and a fingerprint of ``out``."""
+    uids = pa.array(sorted(set(anchor_uids.values())), pa.string())
+    found = out.filter(pc.is_in(out.column("text_uid"), uids)).select(["text_uid", "event_id"])
+    event_of = dict(zip(found.column("text_uid").to_pylist(), found.column("event_id").to_pylist(), strict=True))
+    cols: dict[str, list] = {
+        c: [] for c in ("event_type", "entity", "anchor", "anchor_start", "thread_start", "last_at")
+    }
+    for (etype, entity), (anchor, t0, t1) in sorted(result.threads.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if isinstance(anchor, int):
+            ref, start = event_of[anchor_uids[anchor]], result.starts[anchor]
+        else:
+            ref, start = anchor, old_starts[anchor]
+        for c, v in zip(cols, (etype, entity, ref, start, t0, t1), strict=True):
+            cols[c].append(v)
+    ts = pa.timestamp("us")
+    threads = pa.table(
+        cols,
+        schema=pa.schema(
+            [
+                ("event_type", pa.string()),
+                ("entity", pa.string()),
+                ("anchor", pa.string()),
+                ("anchor_start", ts),
+                ("thread_start", ts),
+                ("last_at", ts),
+            ]
+        ),
+    )
+    last_at, last_uid = result.last if result.last else (None, None)
+    session.register("_event_threads", threads)
+    session.register("_event_out", out.select(["event_id", "text_uid", "input_hash"]))
+    try:
+        session.execute(f"create schema if not exists {this.schema}")
+        session.execute(f"create or replace table {_side(this, 'threads')} as select * from _event_threads")
+        session.execute(
+            f"create or replace table {_side(this, 'sweep')} as select ?::varchar as version, count(*) as n_rows, "
+            f"{_CHECKSUM} as checksum, ?::timestamp as last_published_at, ?::varchar as last_text_uid, "
+            "?::varchar as mode from _event_out",
+            [STATE_VERSION, last_at, last_uid, mode],
+        )
+    finally:
+        session.unregister("_event_threads")
+        session.unregister("_event_out")
 
 
 def _previous_clusters(session: Any, dbt: Any) -> dict[str, Any] | None:

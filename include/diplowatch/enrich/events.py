@@ -139,18 +139,78 @@ def cluster_events(
     ]
 
 
+ThreadKey = tuple[str, str | None]
+
+
+@dataclass
+class SweepState:
+    """Where a linking pass stopped: what a later pass over later texts needs to continue it exactly.
+
+    ``threads`` maps (event type, key entity or None) to (anchor, thread start, last time), the anchor
+    being an opaque reference to a cluster (e.g. its event id); ``starts`` holds each anchor
+    cluster's earliest time; ``last`` is the greatest (published_at, text_uid) swept."""
+
+    threads: dict[ThreadKey, tuple[str, datetime, datetime]] = field(default_factory=dict)
+    starts: dict[str, datetime] = field(default_factory=dict)
+    last: tuple[datetime, str] | None = None
+
+
+class Sweep(NamedTuple):
+    """Result of :func:`sweep`.
+
+    ``clusters``: indexes of the swept items per cluster (time order); ``merged``: for each cluster,
+    the references of the earlier (state) clusters it absorbed; ``starts``: each cluster's earliest time
+    (earlier members included); ``threads``: the open threads at the end, anchored at a cluster
+    position in ``clusters`` (int) or at an earlier cluster no new item joined (its str reference);
+    ``last``: the greatest (published_at, text_uid) swept so far."""
+
+    clusters: list[list[int]]
+    merged: list[list[str]]
+    starts: list[datetime]
+    threads: dict[ThreadKey, tuple[int | str, datetime, datetime]]
+    last: tuple[datetime, str] | None
+
+
+def _gap(key: ThreadKey, window: timedelta) -> timedelta:
+    return window if key[1] is not None else NO_ENTITY_WINDOW
+
+
 def cluster_members(
     items: Sequence[EventInput], key_entities: set[str] | frozenset[str], window: timedelta = WINDOW
 ) -> list[list[int]]:
     """The clusters of ``items`` as lists of their indexes (in time order): the linking pass alone.
 
     Reads only text_uid, published_at, event_type, event_types and entity_ids of each item."""
+    return sweep(items, key_entities, window).clusters
+
+
+def sweep(
+    items: Sequence[EventInput],
+    key_entities: set[str] | frozenset[str],
+    window: timedelta = WINDOW,
+    state: SweepState | None = None,
+) -> Sweep:
+    """The linking pass over ``items``, continuing from ``state`` (a pass over earlier texts) if given.
+
+    With a state, every item must sort after ``state.last`` in (published_at, text_uid) order; the
+    unions made are then exactly those a single pass over the earlier texts and ``items`` makes: the
+    pass is causal and its whole state is the open threads and the clusters they are anchored at
+    (membership and earliest time). Threads that no later text can extend are dropped at the end."""
     order = sorted(
         (i for i, it in enumerate(items) if it.event_type),
         key=lambda i: (items[i].published_at, items[i].text_uid),
     )
-    uf = _UnionFind(len(items), [it.published_at for it in items])
-    threads: dict[tuple[str, str | None], tuple[int, datetime, datetime]] = {}
+    n = len(items)
+    refs = sorted({a for a, _, _ in state.threads.values()}) if state else []
+    node_of = {ref: n + k for k, ref in enumerate(refs)}
+    if state and order:
+        first = (items[order[0]].published_at, items[order[0]].text_uid)
+        if state.last is not None and first <= state.last:
+            raise ValueError(f"sweep: item {first} does not sort after the state's last item {state.last}")
+    uf = _UnionFind(n + len(refs), [it.published_at for it in items] + [state.starts[r] for r in refs])
+    threads: dict[ThreadKey, tuple[int, datetime, datetime]] = (
+        {key: (node_of[a], t0, t1) for key, (a, t0, t1) in state.threads.items()} if state else {}
+    )
     for i in order:
         it = items[i]
         keys = [e for e in dict.fromkeys(it.entity_ids) if e in key_entities]
@@ -174,7 +234,21 @@ def cluster_members(
     clusters: dict[int, list[int]] = {}
     for i in order:
         clusters.setdefault(uf.find(i), []).append(i)
-    return list(clusters.values())
+    position = {root: k for k, root in enumerate(clusters)}
+    merged: list[list[str]] = [[] for _ in clusters]
+    for ref in refs:
+        k = position.get(uf.find(node_of[ref]))
+        if k is not None:
+            merged[k].append(ref)
+    last = (items[order[-1]].published_at, items[order[-1]].text_uid) if order else (state.last if state else None)
+    out: dict[ThreadKey, tuple[int | str, datetime, datetime]] = {}
+    for key, (anchor, t0, t1) in threads.items():
+        if last is not None and last[0] - t1 > _gap(key, window):
+            continue  # no later text can extend it (later texts are at or after last)
+        root = uf.find(anchor)
+        out[key] = (position[root], t0, t1) if root in position else (refs[root - n], t0, t1)
+    starts = [uf.start[root] for root in clusters]
+    return Sweep(list(clusters.values()), merged, starts, out, last)
 
 
 def event_items(
