@@ -326,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "validation" not in args.skip:
             rows = args.validation_rows or plan.posts
-            steps["validation"] = run_step("validation", 1, "--rows", str(rows), "--repeat", str(args.repeat))
+            # cheap (about a second a run) and noisy: more runs for a steadier median
+            steps["validation"] = run_step("validation", 1, "--rows", str(rows), "--repeat", str(max(args.repeat, 7)))
         ctx = {
             "plan": plan,
             "size": args.size,
