@@ -1,9 +1,11 @@
 {#- The watermark of an incremental model: the largest value of `column` already in the model,
     or the epoch on a full build. Rows with column >= watermark are (re)processed, so the
-    boundary is re-read and replaced (delete+insert on the unique key), never missed. -#}
-{% macro incremental_watermark(column) -%}
+    boundary is re-read and replaced (delete+insert on the unique key), never missed. `model_where`
+    limits the model's rows that set it (a watermark per kind of row). -#}
+{% macro incremental_watermark(column, model_where=none) -%}
     {%- if is_incremental() -%}
-        (select coalesce(max(existing.{{ column }}), '1970-01-01'::timestamp) from {{ this }} as existing)
+        (select coalesce(max(existing.{{ column }}), '1970-01-01'::timestamp) from {{ this }} as existing
+        {%- if model_where %} where existing.{{ model_where }}{% endif %})
     {%- else -%}
         '1970-01-01'::timestamp
     {%- endif -%}
@@ -24,17 +26,18 @@
     those after the watermark, and those at the watermark whose key is not in the model yet. The rows
     at the watermark that are already in the model were processed by the last build (all rows of one
     fetch land before a build); re-reading them all made every run as costly as a full build when a
-    large load shares one fetch time. On a full build: every row (true). `alias` qualifies the columns. -#}
-{% macro after_watermark(column, keys, alias=none) -%}
+    large load shares one fetch time. On a full build: every row (true). `alias` qualifies the columns.
+    `model_keys` name the keys as the model has them (default: `keys`); `model_where` as for the watermark. -#}
+{% macro after_watermark(column, keys, alias=none, model_keys=none, model_where=none) -%}
     {%- if is_incremental() -%}
         {%- set prefix = (alias ~ '.') if alias else '' -%}
-        {%- set wm = incremental_watermark(column) -%}
+        {%- set wm = incremental_watermark(column, model_where) -%}
         (
             {{ prefix }}{{ column }} > {{ wm }}
             or (
                 {{ prefix }}{{ column }} = {{ wm }}
                 and ({% for key in keys %}{{ prefix }}{{ key }}{% if not loop.last %}, {% endif %}{% endfor %}) not in (
-                    select ({{ keys | join(', ') }}) from {{ this }}
+                    select ({{ (model_keys or keys) | join(', ') }}) from {{ this }}
                 )
             )
         )

@@ -28,19 +28,7 @@ with posts as (
         fetched_at,
     from {{ ref('stg_posts') }}
     {%- if incremental %}
-        where fetched_at > (
-                select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
-                from {{ this }} as existing
-                where existing.kind = 'post'
-            )
-            or (
-                fetched_at = (
-                    select max(existing.fetched_at)
-                    from {{ this }} as existing
-                    where existing.kind = 'post'
-                )
-                and post_uid not in (select existing.text_uid from {{ this }} as existing)
-            )
+        where {{ after_watermark('fetched_at', ['post_uid'], model_keys=['text_uid'], model_where="kind = 'post'") }}
     {%- endif %}
 ),
 
@@ -58,19 +46,7 @@ news as (
         fetched_at,
     from {{ ref('stg_news__items') }}
     {%- if incremental %}
-        where fetched_at > (
-                select coalesce(max(existing.fetched_at), '1970-01-01'::timestamp)
-                from {{ this }} as existing
-                where existing.kind = 'news'
-            )
-            or (
-                fetched_at = (
-                    select max(existing.fetched_at)
-                    from {{ this }} as existing
-                    where existing.kind = 'news'
-                )
-                and item_uid not in (select existing.text_uid from {{ this }} as existing)
-            )
+        where {{ after_watermark('fetched_at', ['item_uid'], model_keys=['text_uid'], model_where="kind = 'news'") }}
     {%- endif %}
 ),
 
