@@ -280,7 +280,7 @@ class Batch:
             for row in table.filter(mask).to_pylist():
                 reason = _reason(entity, row) or "breaks the landing contract"
                 self._push_reject(self._reject_row(entity, reason, row.get("raw_ref"), row))
-            table = table.filter(pc.invert(mask.fill_null(False)))
+            table = table.filter(pc.invert(mask))
         if not table.num_rows:
             return
         valid = self._valid.setdefault(entity, [])
@@ -413,13 +413,7 @@ def _struct_of(entity: str) -> pa.StructType:
 
 def _to_arrow(entity: str, rows: list[Mapping[str, Any]], run_id: str, fetched_at: datetime) -> pa.Table:
     """Records to a table of the entity's schema in one C++ pass; a missing run_id / fetched_at is the batch's."""
-    schema = SCHEMAS[entity]
-    table = pa.Table.from_struct_array(pa.array(rows, type=_struct_of(entity)))
-    columns = table.columns
-    for name, value in zip(_RUN_COLUMNS, (run_id, fetched_at), strict=True):
-        i = schema.get_field_index(name)
-        columns[i] = pc.fill_null(columns[i], pa.scalar(value, type=schema.field(name).type))
-    return pa.Table.from_arrays(columns, schema=schema)
+    return _conform(entity, pa.Table.from_struct_array(pa.array(rows, type=_struct_of(entity))), run_id, fetched_at)
 
 
 def _conform(entity: str, table: pa.Table, run_id: str, fetched_at: datetime) -> pa.Table:
