@@ -43,12 +43,13 @@ NOTES = [
     "- **Peer**: a plain `dlt.pipeline(...).run(...)` script (no Airflow helper) with four resources yielding "
     "the same parsed raw records, to the `filesystem` destination with `loader_file_format='parquet'`; dlt "
     "unnests nested lists into child tables, as it does by default.",
-    "- **Warehouse**: `diplowatch.warehouse.run_dbt('build')` on a fresh DIPLOWATCH_HOME holding the landed "
-    "data (seeds, all models, all tests), then 1% new posts/snapshots/news landed with a later `fetched_at` "
-    "and `dbt build` again. The new 1% is dated in the days after the existing data (`Plan.after`: new "
-    "channels, their snapshots and news items), as a scheduled run brings recent posts; 1% spread over all "
-    "eight years (a backfill) makes the event clustering sweep everything again. dbt's fixed per-node "
-    "overhead (process start, parse, ~100 nodes and 135 tests) is paid by an incremental run too.",
+    "- **Warehouse**: `dbt build` (`bench/dbt_build.py`: `dbtRunner` in a fresh process, as the warehouse DAG "
+    "invokes dbt) on a fresh DIPLOWATCH_HOME holding the landed data (seeds, all models, all tests), then "
+    "1% new posts/snapshots/news landed with a later `fetched_at` and `dbt build` again. The new 1% is dated "
+    "in the days after the existing data (`Plan.after`: new channels, their snapshots and news items), as a "
+    "scheduled run brings recent posts; 1% spread over all eight years (a backfill) makes the event "
+    "clustering sweep everything again. dbt's fixed overhead (parse, ~100 nodes and 135 tests) is paid by "
+    "an incremental run too.",
     "- **Enrichment** times the public functions `detect_languages`, `tag_themes`, `tag_entities` on the "
     "first N landed post texts (`--enrich-limit`). The generator's texts are built from a limited set of "
     "templates, so caches keyed on text (if any) flatter the language figure.",
@@ -227,19 +228,27 @@ def _warehouse_section(s: StepResult | None) -> list[str]:
     if "error" in last or not last.get("full_ok"):
         err = last.get("error") or last.get("full_error", "")
         return [*out, "The full `dbt build` **failed**, so there is no figure:", "", "```", err, "```", ""]
-    full = statistics.median(r["full_s"] for r in s.runs)
-    incr = statistics.median(r["incremental_s"] for r in s.runs)
+    if not last.get("incremental_ok", True):
+        err = last.get("incremental_error", "")
+        return [*out, "The incremental `dbt build` **failed**:", "", "```", err, "```", ""]
+    full, incr, full_cli, incr_cli = (
+        statistics.median(r[key] for r in s.runs)
+        for key in ("full_s", "incremental_s", "full_with_startup_s", "incremental_with_startup_s")
+    )
     ratio = incr / full
     out += [
-        "| run | median s |",
-        "| --- | ---: |",
-        f"| full build (landing → marts, tests) | {full:.1f} |",
-        f"| incremental build after +1% | {incr:.1f} |",
+        "Each build runs in a fresh process through dbt's programmatic entry point (`dbtRunner`), as the "
+        "warehouse DAG runs dbt (cosmos `InvocationMode.DBT_RUNNER`); *build* is timed from the call, "
+        "*with start-up* adds the interpreter start and dbt's import (`bench/dbt_build.py`).",
         "",
-        f"- incremental / full = **{ratio:.1%}** (floor ≤ 10%): {_verdict(ratio <= FLOORS['incremental'])}",
+        "| run | build, median s | with start-up, median s |",
+        "| --- | ---: | ---: |",
+        f"| full build (landing → marts, tests) | {full:.1f} | {full_cli:.1f} |",
+        f"| incremental build after +1% | {incr:.1f} | {incr_cli:.1f} |",
+        "",
+        f"- incremental / full = **{ratio:.1%}** (floor ≤ 10%): {_verdict(ratio <= FLOORS['incremental'])}; "
+        f"with start-up: {incr_cli / full_cli:.1%}",
     ]
-    if not last.get("incremental_ok", True):
-        out += ["- the incremental build **failed**:", "", "```", last.get("incremental_error", ""), "```"]
     return [*out, ""]
 
 

@@ -45,3 +45,31 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- For a model that keeps, per key, how many rows of `source` it counted (`counted`): true on an incremental
+    run when `source` has rows fetched up to the watermark `wm` that the model has not counted (a load that
+    shared the watermark's fetch time with the last build). Keys with rows fetched after `wm` are left out
+    on both sides: the run recomputes them anyway. Only then must the model compare its keys' counts one by
+    one, which groups every row of `source`. `model_keys` name `keys` as the model has them. -#}
+{% macro uncounted_rows_up_to(wm, source, keys, counted, model_keys=none) -%}
+    {%- if not (is_incremental() and execute) -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set model_keys = model_keys or keys -%}
+    {%- set sql -%}
+        with new_keys as (
+            select distinct {{ keys | join(', ') }} from {{ source }} where fetched_at > {{ wm }}
+        )
+        select
+            (
+                select count(*) from {{ source }} as src
+                anti join new_keys on {% for k in keys %}src.{{ k }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+                where src.fetched_at <= {{ wm }}
+            ) <> (
+                select coalesce(sum(existing.{{ counted }}), 0) from {{ this }} as existing
+                anti join new_keys on {% for k in keys %}existing.{{ model_keys[loop.index0] }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+            )
+    {%- endset -%}
+    {{- return(run_query(sql).columns[0].values()[0]) -}}
+{%- endmacro %}

@@ -81,3 +81,17 @@ def test_bench_run_writes_report(tmp_path):
     assert "failed" not in text.split("## Enrichment")[0]
     assert "landing vs dlt" in text and "landing peak RSS" in text
     assert "| themes (`tag_themes`) | 30 |" in text
+
+
+@pytest.mark.timeout(900)
+def test_warehouse_step_builds_full_then_incremental(tmp_path):
+    data, incr = tmp_path / "data", tmp_path / "data_incr"
+    plan = Plan.of("tiny", 0.3)
+    generate(data, plan)
+    generate(incr, plan.after(20))
+    out = steps.warehouse(data, incr, tmp_path / "work")
+    assert out["full_ok"] and out["incremental_ok"], out
+    for name in ("full", "incremental"):
+        # the build is timed inside its process: start-up comes on top of it
+        assert 0 < out[f"{name}_s"] < out[f"{name}_with_startup_s"]
+    assert out["ratio"] == round(out["incremental_s"] / out["full_s"], 3)

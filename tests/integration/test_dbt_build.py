@@ -21,6 +21,7 @@ from diplowatch import landing, paths
 DBT_PROJECT = paths.DBT_PROJECT
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dbt"
 ANALYSES = sorted(p.stem for p in (DBT_PROJECT / "analyses").glob("*.sql"))
+BUT_BUILD_TIMES = "columns(lambda c: c not in ('built_at', 'enriched_at'))"
 INCREMENTAL = (
     "stg_posts",
     "stg_post_metrics",
@@ -81,7 +82,8 @@ class Warehouse:
             return con.sql(sql).fetchall()
 
     def table(self, name: str, order_by: str) -> list[tuple]:
-        return self.rows(f"select * from main.{name} order by {order_by}")
+        """A mart's rows but their build times (built_at, enriched_at: when a build computed them)."""
+        return self.rows(f"select {BUT_BUILD_TIMES} from main.{name} order by {order_by}")
 
 
 @pytest.fixture(scope="module")

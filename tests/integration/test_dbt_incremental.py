@@ -54,8 +54,12 @@ def _land(data: Path, home: Path, run_id: str, fetched_at: datetime) -> None:
     land_ours(data, root, run_id=run_id, fetched_at=fetched_at)
 
 
+# when a build computed a row: differs between any two builds, whatever they computed
+BUILD_TIMES = ("built_at", "enriched_at")
+
+
 def _tables(home: Path, schema: str) -> dict[str, list[tuple]]:
-    """Every table of a schema, rows sorted (by all columns, as text: lists and nulls sort too)."""
+    """Every table of a schema but the build times, rows sorted (by all columns, as text: lists and nulls too)."""
     with duckdb.connect(str(home / "build" / "warehouse.duckdb"), read_only=True) as con:
         names = [
             r[0]
@@ -63,7 +67,8 @@ def _tables(home: Path, schema: str) -> dict[str, list[tuple]]:
                 f"select table_name from duckdb_tables() where schema_name = '{schema}' and not temporary"
             ).fetchall()
         ]
-        return {name: sorted(con.sql(f'select * from {schema}."{name}"').fetchall(), key=repr) for name in names}
+        cols = f"columns(lambda c: c not in {BUILD_TIMES})"
+        return {name: sorted(con.sql(f'select {cols} from {schema}."{name}"').fetchall(), key=repr) for name in names}
 
 
 SWEEP_STATE = "int_event_clusters__sweep"

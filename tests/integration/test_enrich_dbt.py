@@ -105,7 +105,7 @@ def test_enrichment_models_build_and_grow_incrementally(diplowatch_home):
     assert {"vladimir_putin", "kim_jong_un", "ru_embassy_dprk", "alexander_matsegora"} <= ents
     groups = dict(_query("select post_uid, group_platforms from intermediate.int_posts_content_groups"))
     assert groups["telegram:rusembdprk:1"] == 2 and groups["telegram:rusembdprk:3"] == 1
-    rel = {r[0]: r[1:] for r in _query("select * from intermediate.int_news_relevance")}
+    rel = {r[0]: r[1:4] for r in _query("select * from intermediate.int_news_relevance")}
     assert rel["n1"] == (True, True, ["ru_emb_dprk"]) and rel["n2"] == (False, False, [])
     members = _query(
         "select event_id, list(text_uid order by text_uid) from intermediate.int_event_items group by 1 "

@@ -121,6 +121,7 @@ grouped as (
         platform,
         published_at,
         fetched_at,
+        now()::timestamp as built_at,
     from numbered
 )
 

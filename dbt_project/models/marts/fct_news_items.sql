@@ -7,51 +7,40 @@
     )
 }}
 
--- depends_on: {{ ref('int_texts_tagged') }}
 -- One row per distinct article (item_uid = hash of the canonical URL): language, entities,
 -- themes, whether it is about a watched mission and whether it cites the mission's own posts.
 -- Incremental on item_uid: a run recomputes the items fetched since the last build and those whose
 -- enrichment (language, themes, entities, relevance) changed; the rest stay as they are.
 
-with all_items as (
+with all_items as not materialized (
     select * from {{ ref('stg_news__items') }}
 ),
 
 {% if is_incremental() %}
-    enrichment_now as (
-        select
-            all_items.item_uid,
-            coalesce(languages.primary_language, all_items.language_hint, 'und') as language,
-            coalesce(languages.languages, []::varchar[]) as languages,
-            list_sort(list_distinct(coalesce(tagged.theme_ids, []::varchar[]))) as themes,
-            list_sort(list_distinct(coalesce(tagged.entity_ids, []::varchar[]))) as entity_ids,
-            coalesce(relevance.mentions_watchlist, false) as mentions_watchlist,
-            coalesce(relevance.cites_mission_posts, false) as cites_mission_posts,
-            coalesce(relevance.matched_missions, []::varchar[]) as matched_missions,
-        from all_items
-        left join {{ ref('int_news_relevance') }} as relevance
-            on all_items.item_uid = relevance.item_uid
-        left join {{ ref('int_texts_languages') }} as languages
-            on all_items.item_uid = languages.text_uid
-        left join {{ ref('int_texts_tagged') }} as tagged
-            on all_items.item_uid = tagged.text_uid
+    -- items whose enrichment (languages, tags, relevance) was built after the enrichment this model last
+    -- read (enriched_at); every item once when enriched_at is new
+    {%- set enriched = '(select coalesce(max(existing.enriched_at), \'1970-01-01\'::timestamp) from '
+        ~ this ~ ' as existing)' %}
+    enrichment_changed as (
+        {%- if is_incremental_with('enriched_at') %}
+            select text_uid as item_uid from {{ ref('int_texts_languages') }}
+            where built_at > {{ enriched }}
+            union
+            select text_uid as item_uid from {{ ref('int_texts_tagged') }}
+            where built_at > {{ enriched }}
+            union
+            select item_uid from {{ ref('int_news_relevance') }}
+            where built_at > {{ enriched }}
+        {%- else %}
+            select item_uid from all_items
+        {%- endif %}
     ),
 
     changed as materialized (
         select item_uid from all_items
         where {{ after_watermark('fetched_at', ['item_uid']) }}
         union
-        select enrichment_now.item_uid
-        from enrichment_now
-        inner join {{ this }} as existing
-            on enrichment_now.item_uid = existing.item_uid
-        where enrichment_now.language is distinct from existing.language
-            or enrichment_now.languages is distinct from existing.languages
-            or enrichment_now.themes is distinct from existing.themes
-            or enrichment_now.entity_ids is distinct from existing.entity_ids
-            or enrichment_now.mentions_watchlist is distinct from existing.mentions_watchlist
-            or enrichment_now.cites_mission_posts is distinct from existing.cites_mission_posts
-            or enrichment_now.matched_missions is distinct from existing.matched_missions
+        select item_uid from enrichment_changed
     ),
 
     items as (
@@ -90,6 +79,13 @@ with all_items as (
 
 relevance as (
     select * from {{ ref('int_news_relevance') }}
+),
+
+tagged as (
+    select
+        text_uid,
+        built_at
+    from {{ ref('int_texts_tagged') }}
 ),
 
 languages as (
@@ -137,7 +133,8 @@ final as (
         md5(
             regexp_replace(lower(coalesce(items.title, items.canonical_url)), '[^[:alnum:]]+', '', 'g')
         ) as story_id,
-        items.fetched_at
+        items.fetched_at,
+        greatest(languages.built_at, tagged.built_at, relevance.built_at) as enriched_at
     from items
     left join relevance
         on items.item_uid = relevance.item_uid
@@ -147,6 +144,8 @@ final as (
         on items.item_uid = themes.text_uid
     left join entities
         on items.item_uid = entities.text_uid
+    left join tagged
+        on items.item_uid = tagged.text_uid
 )
 
 select * from final

@@ -9,21 +9,26 @@
 
 -- One row per post and day: the day's last snapshot. Incremental: only the (post, day) pairs
 -- that received snapshots fetched since the last build are recomputed.
+{%- set snapshots = ref('fct_post_metrics') %}
+{%- set check_counts = uncounted_rows_up_to(
+    incremental_watermark('fetched_at'), snapshots, ['post_uid', 'observed_date'], 'n_snapshots',
+    model_keys=['post_uid', 'metric_date'],
+) %}
 
-with snapshots as (
-    select * from {{ ref('fct_post_metrics') }}
+with snapshots as not materialized (
+    select * from {{ snapshots }}
 ),
 
 -- (post, day) pairs to (re)compute: all of them on a full build, else those with new snapshots.
 -- Pairs whose snapshots all have the last fetch time (a large load shares one) count as changed only
--- when they are new or their number of snapshots changed.
+-- when they are new or their number of snapshots changed (compared only when some are not counted).
 changed as (
     select distinct
         post_uid,
         observed_date
     from snapshots
     where fetched_at > {{ incremental_watermark('fetched_at') }}
-    {%- if is_incremental() %}
+    {%- if check_counts %}
         union
         select
             post_uid,

@@ -7,14 +7,20 @@
     )
 }}
 
--- depends_on: {{ ref('int_texts_tagged') }}
 -- One row per post: latest metrics, engagement normalised by followers at posting time,
 -- metrics at fixed ages (24 h, 7 days) where snapshots allow, and the enrichment of its text.
 -- Incremental on post_uid: a run recomputes the posts that are new or re-fetched, got new metric
 -- snapshots or new followers snapshots of their account around their publication, or whose
 -- enrichment, content group or watch-list mission changed; the rest stay as they are.
 
-with all_posts as (
+{%- if is_incremental() %}
+    {%- set check_counts = uncounted_rows_up_to(
+        '(select coalesce(max(inputs_fetched_at), \'1970-01-01\'::timestamp) from ' ~ this ~ ')',
+        ref('fct_post_metrics'), ['post_uid'], 'n_metric_snapshots',
+    ) %}
+{%- endif %}
+
+with all_posts as not materialized (
     select * from {{ ref('stg_posts') }}
 ),
 
@@ -47,32 +53,35 @@ with all_posts as (
         group by new_followers.account_uid
     ),
 
-    enrichment_now as materialized (
-        select
-            all_posts.post_uid,
-            coalesce(all_posts.mission_id, mission_accounts.mission_id) as mission_id,
-            content_groups.content_group,
-            coalesce(languages.languages, []::varchar[]) as languages,
-            coalesce(languages.primary_language, 'und') as primary_language,
-            coalesce(languages.is_bilingual, false) as is_bilingual,
-            coalesce(tagged.theme_ids, []::varchar[]) as tag_themes,
-            coalesce(tagged.entity_ids, []::varchar[]) as tag_entities,
-            coalesce(registers.register, 'none') as register,
-        from all_posts
-        left join {{ ref('mission_accounts') }} as mission_accounts
-            on lower(all_posts.account_uid) = lower(mission_accounts.account_uid)
-        left join {{ ref('int_posts_content_groups') }} as content_groups
-            on all_posts.post_uid = content_groups.post_uid
-        left join {{ ref('int_texts_languages') }} as languages
-            on all_posts.post_uid = languages.text_uid
-        left join {{ ref('int_texts_tagged') }} as tagged
-            on all_posts.post_uid = tagged.text_uid
-        left join {{ ref('int_texts_register') }} as registers
-            on all_posts.post_uid = registers.text_uid
+    -- posts whose enrichment (languages, tags, content group) was built after the enrichment this model
+    -- last read (enriched_at), or whose watch-list mission changed; every post once when enriched_at is new
+    enrichment_changed as (
+        {%- if is_incremental_with('enriched_at') %}
+        {%- set enriched = '(select coalesce(max(existing.enriched_at), \'1970-01-01\'::timestamp) from '
+            ~ this ~ ' as existing)' %}
+            select text_uid as post_uid from {{ ref('int_texts_languages') }}
+            where built_at > {{ enriched }}
+            union
+            select text_uid as post_uid from {{ ref('int_texts_tagged') }}
+            where built_at > {{ enriched }}
+            union
+            select post_uid from {{ ref('int_posts_content_groups') }}
+            where built_at > {{ enriched }}
+            union
+            select all_posts.post_uid
+            from all_posts
+            left join {{ ref('mission_accounts') }} as mission_accounts
+                on lower(all_posts.account_uid) = lower(mission_accounts.account_uid)
+            inner join {{ this }} as existing
+                on all_posts.post_uid = existing.post_uid
+            where coalesce(all_posts.mission_id, mission_accounts.mission_id) is distinct from existing.mission_id
+        {%- else %}
+            select post_uid from all_posts
+        {%- endif %}
     ),
 
     -- rows of the last fetch time (a large load shares one) count only when new (posts) or when
-    -- they change the post's number of snapshots (metrics)
+    -- they change the post's number of snapshots (metrics; compared only when some are not counted)
     changed as materialized (
         select post_uid from all_posts
         where fetched_at > (select watermark.watermark_at from watermark)
@@ -84,14 +93,16 @@ with all_posts as (
         union
         select post_uid from {{ ref('fct_post_metrics') }}
         where fetched_at > (select watermark.watermark_at from watermark)
-        union
-        select metrics.post_uid
-        from {{ ref('fct_post_metrics') }} as metrics
-        group by metrics.post_uid
-        having max(metrics.fetched_at) = (select watermark.watermark_at from watermark)
-            and (metrics.post_uid, count(*)) not in (
-                select (existing.post_uid, existing.n_metric_snapshots) from {{ this }} as existing
-            )
+        {%- if check_counts %}
+            union
+            select metrics.post_uid
+            from {{ ref('fct_post_metrics') }} as metrics
+            group by metrics.post_uid
+            having max(metrics.fetched_at) = (select watermark.watermark_at from watermark)
+                and (metrics.post_uid, count(*)) not in (
+                    select (existing.post_uid, existing.n_metric_snapshots) from {{ this }} as existing
+                )
+        {%- endif %}
         union
         select all_posts.post_uid
         from all_posts
@@ -99,18 +110,7 @@ with all_posts as (
             on all_posts.account_uid = followers_changed_since.account_uid
                 and all_posts.published_at > followers_changed_since.since
         union
-        select enrichment_now.post_uid
-        from enrichment_now
-        inner join {{ this }} as existing
-            on enrichment_now.post_uid = existing.post_uid
-        where enrichment_now.mission_id is distinct from existing.mission_id
-            or enrichment_now.content_group is distinct from existing.content_group
-            or enrichment_now.languages is distinct from existing.languages
-            or enrichment_now.primary_language is distinct from existing.primary_language
-            or enrichment_now.is_bilingual is distinct from existing.is_bilingual
-            or list_sort(list_distinct(enrichment_now.tag_themes)) is distinct from existing.themes
-            or list_sort(list_distinct(enrichment_now.tag_entities)) is distinct from existing.entity_ids
-            or enrichment_now.register is distinct from existing.register
+        select post_uid from enrichment_changed
     ),
 
     posts as (
@@ -273,6 +273,13 @@ content_groups as (
     select * from {{ ref('int_posts_content_groups') }}
 ),
 
+tagged as (
+    select
+        text_uid,
+        built_at
+    from {{ ref('int_texts_tagged') }}
+),
+
 final as (
     select
         posts.post_uid,
@@ -323,7 +330,8 @@ final as (
         coalesce(entities.entity_ids, []::varchar[]) as entity_ids,
         coalesce(entities.entities, []::varchar[]) as entities,
         posts.fetched_at,
-        greatest(posts.fetched_at, latest_metrics.last_fetched_at) as inputs_fetched_at
+        greatest(posts.fetched_at, latest_metrics.last_fetched_at) as inputs_fetched_at,
+        greatest(languages.built_at, tagged.built_at, content_groups.built_at) as enriched_at
     from posts
     left join watchlist_accounts
         on lower(posts.account_uid) = lower(watchlist_accounts.account_uid)
@@ -349,6 +357,8 @@ final as (
         on posts.post_uid = entities.text_uid
     left join content_groups
         on posts.post_uid = content_groups.post_uid
+    left join tagged
+        on posts.post_uid = tagged.text_uid
 )
 
 select * from final

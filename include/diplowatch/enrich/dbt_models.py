@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -60,9 +61,16 @@ def _concat(parts: list[pa.Table], schema: pa.Schema) -> pa.Table:
 
 def _run(rel: Any, fn: Callable[[pa.Table], pa.Table], schema: pa.Schema, what: str) -> pa.Table:
     parts = [fn(batch) for batch in _batches(rel)]
-    out = _concat(parts, schema)
+    out = _with_built_at(_concat(parts, schema))
     logger.info("%s: enriched %d texts", what, out.num_rows)
     return out
+
+
+def _with_built_at(table: pa.Table) -> pa.Table:
+    """``table`` with ``built_at``: when this build computed the rows (UTC). Downstream incremental models
+    redo the texts whose rows were built after their own last build (fct_posts, fct_news_items)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return table.append_column("built_at", pa.array([now] * table.num_rows, pa.timestamp("us")))
 
 
 def languages_model(dbt: Any, session: Any, texts: Any) -> pa.Table:
@@ -82,7 +90,7 @@ def tagged_model(dbt: Any, session: Any, texts: Any, themes_seed: Any, entities_
     )
 
 
-STATE_VERSION = f"sweep-v1|{events.WINDOW}|{events.MAX_SPAN}|{events.NO_ENTITY_WINDOW}"
+STATE_VERSION = f"sweep-v2|{events.WINDOW}|{events.MAX_SPAN}|{events.NO_ENTITY_WINDOW}"
 """Saved sweep states of another version (other windows) are not resumed from."""
 
 
@@ -90,8 +98,7 @@ def _candidates_sql(texts: Any, tagged: Any, fingerprint: str) -> str:
     return (
         "select t.text_uid, t.kind, t.published_at, g.entity_ids, g.event_type, g.event_types, "
         "md5(concat_ws('|', t.kind, t.published_at::varchar, g.event_type, g.event_types::varchar, "
-        "g.entity_ids::varchar, coalesce(t.title, ''), coalesce(left(t.body_text, 400), ''), "
-        f"'{fingerprint}')) as input_hash "
+        f"g.entity_ids::varchar, t.text_hash, '{fingerprint}')) as input_hash "
         f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
         "where g.event_type is not null and t.published_at is not null"
     )
@@ -110,14 +117,25 @@ def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: A
     keeps its previous rows. Either way the result equals a full recompute."""
     entity_rows = _rows(entities_seed)
     entities = pipeline.load_entities(entity_rows)
-    candidates_sql = _candidates_sql(texts, tagged, pipeline.seed_version(entity_rows))
-    this = _this(dbt)
-    if this is not None:
-        saved = _saved_state(session, this)
-        resumed = _resume(session, this, texts, candidates_sql, entities, saved) if saved else None
-        if resumed is not None:
-            return resumed
-    return _full(session, dbt, this, texts, candidates_sql, entities)
+    # the candidates (and their input hashes) are computed once: the checks and the pass read them again
+    session.execute(
+        f"create or replace temp table {_CANDIDATES} as "
+        + _candidates_sql(texts, tagged, pipeline.seed_version(entity_rows))
+    )
+    candidates_sql = f"select * from {_CANDIDATES}"
+    try:
+        this = _this(dbt)
+        if this is not None:
+            saved = _saved_state(session, this)
+            resumed = _resume(session, this, texts, candidates_sql, entities, saved) if saved else None
+            if resumed is not None:
+                return resumed
+        return _full(session, dbt, this, texts, candidates_sql, entities)
+    finally:
+        session.execute(f"drop table if exists {_CANDIDATES}")
+
+
+_CANDIDATES = "_event_candidates"
 
 
 def _full(session: Any, dbt: Any, this: Any, texts: Any, candidates_sql: str, entities: list) -> pa.Table:
@@ -402,16 +420,40 @@ def _fresh_event_rows(
     return pipeline.event_rows_table(full, todo, entities)
 
 
-def news_relevance_model(session: Any, texts: Any, tagged: Any, entities_seed: Any) -> pa.Table:
-    """int_news_relevance: watch-list mentions and citations of the mission's posts, per news item."""
+def news_relevance_model(dbt: Any, session: Any, texts: Any, tagged: Any, entities_seed: Any) -> pa.Table:
+    """int_news_relevance: watch-list mentions and citations of the mission's posts, per news item.
+
+    Incremental: an item is redone when it is new, when its text changed (``text_hash``) or when its
+    tags were made with other seeds (``seed_version`` of int_texts_tagged, which covers the entities seed).
+    """
     entities = pipeline.load_entities(_rows(entities_seed))
     sql = (
-        "select t.text_uid, t.title, t.body_text, g.entity_ids "
+        "select t.text_uid, t.title, t.body_text, t.text_hash, g.entity_ids, g.seed_version "
         f"from ({texts.sql_query()}) as t left join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
         "where t.kind = 'news'"
     )
-    parts = [
-        pipeline.news_relevance_table(b, b.select(["text_uid", "entity_ids"]), entities)
-        for b in _batches(session.sql(sql))
-    ]
-    return _concat(parts, pipeline.RELEVANCE_SCHEMA)
+    if dbt.is_incremental and {"text_hash", "seed_version"} <= set(
+        session.sql(f"select * from {dbt.this} limit 0").columns
+    ):
+        sql = (
+            f"select n.* from ({sql}) as n left join {dbt.this} as r on r.item_uid = n.text_uid "
+            "where r.item_uid is null or r.text_hash is distinct from n.text_hash "
+            "or r.seed_version is distinct from n.seed_version"
+        )
+    parts = [_relevance_rows(b, entities) for b in _batches(session.sql(sql))]
+    out = _with_built_at(_concat(parts, RELEVANCE_SCHEMA))
+    logger.info("int_news_relevance: %d items", out.num_rows)
+    return out
+
+
+RELEVANCE_SCHEMA = pipeline.RELEVANCE_SCHEMA.append(pa.field("text_hash", pa.string())).append(
+    pa.field("seed_version", pa.string())
+)
+"""The relevance columns and the inputs they were made from (to redo only changed items)."""
+
+
+def _relevance_rows(batch: pa.Table, entities: list) -> pa.Table:
+    rows = pipeline.news_relevance_table(batch, batch.select(["text_uid", "entity_ids"]), entities)
+    return rows.append_column("text_hash", batch.column("text_hash")).append_column(
+        "seed_version", batch.column("seed_version")
+    )
