@@ -58,3 +58,75 @@ def test_fix_only_touches_duckdb(unpatched):
     assert type(result).__name__ == "CursorResult"
     assert result.fetchall() == [(1,)]
     engine.engine.dispose()
+
+
+@pytest.fixture
+def no_shortcut():
+    """Start from GX's own column-metadata function; leave the shortcut applied afterwards."""
+    duckdb_fix.remove_reflection_shortcut()
+    yield
+    duckdb_fix.remove_reflection_shortcut()
+    duckdb_fix.ensure_reflection_shortcut()
+
+
+def _column_metadata(engine, table):
+    import sqlalchemy as sa
+    from great_expectations.expectations.metrics.table_metrics import table_column_types
+
+    return table_column_types.get_sqlalchemy_column_metadata(engine, sa.quoted_name(table, quote=None), None)
+
+
+def test_duckdb_reflection_shortcut_returns_what_gx_returns_without_failing_queries(no_shortcut, tmp_path):
+    import duckdb
+    import sqlalchemy as sa
+
+    # SQLAlchemy 2.1 + duckdb-engine 0.17: both inspector calls fail, GX falls back on every table.
+    errors = duckdb_fix.probe_duckdb_reflection()
+    assert errors["get_pk_constraint"] and errors["get_columns"]
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table t (a integer, b varchar)")
+    duckdb_fix.ensure_duckdb_fix()
+    engine = duckdb_fix._engine_class()(connection_string=f"duckdb:///{db}", connect_args={"read_only": True})
+    statements: list[str] = []
+    sa.event.listen(engine.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    try:
+        before = _column_metadata(engine, "t")
+        assert any("pg_catalog" in s for s in statements)
+        status = duckdb_fix.ensure_reflection_shortcut(force_check=True)
+        assert status.needed and status.applied and duckdb_fix.is_reflection_shortcut_applied()
+        statements.clear()
+        after = _column_metadata(engine, "t")
+    finally:
+        engine.engine.dispose()
+    assert after == before
+    assert [c["name"] for c in after] == ["a", "b"]
+    assert statements and not any("pg_catalog" in s for s in statements)
+    # idempotent: one layer of wrapping
+    duckdb_fix.ensure_reflection_shortcut(force_check=True)
+    from great_expectations.expectations.metrics import util
+
+    assert not getattr(util.get_sqlalchemy_column_metadata.__wrapped__, duckdb_fix._REFLECTION_MARKER, False)
+
+
+def test_reflection_shortcut_is_not_applied_when_reflection_works(no_shortcut, monkeypatch):
+    monkeypatch.setattr(duckdb_fix, "probe_duckdb_reflection", lambda: {"get_pk_constraint": None, "get_columns": None})
+    status = duckdb_fix.ensure_reflection_shortcut(force_check=True)
+    assert not status.needed and not status.applied
+    assert not duckdb_fix.is_reflection_shortcut_applied()
+
+
+def test_reflection_shortcut_only_touches_duckdb(no_shortcut, tmp_path):
+    """Other dialects keep GX's reflection (sqlite reflects fine, with types and primary keys)."""
+    import sqlalchemy as sa
+
+    duckdb_fix.ensure_reflection_shortcut(force_check=True)
+    engine = duckdb_fix._engine_class()(connection_string=f"sqlite:///{tmp_path / 'w.sqlite'}")
+    try:
+        with engine.engine.begin() as connection:
+            connection.execute(sa.text("create table t (a integer primary key, b varchar)"))
+        columns = _column_metadata(engine, "t")
+    finally:
+        engine.engine.dispose()
+    assert [c["name"] for c in columns] == ["a", "b"]
+    assert columns[0]["primary_key"] is True and "type" in columns[0]

@@ -18,11 +18,43 @@ from diplowatch.quality.suites import SuiteSpec, load_suites, resolve
 log = logging.getLogger(__name__)
 
 
+# The catalog last read from each DuckDB file, with the file identity it was read at.
+_CATALOGS: dict[str, tuple[tuple[int, ...], tuple[dict[str, set[str]], dict[str, str]]]] = {}
+
+
+def _file_identity(db_path: Path) -> tuple[int, ...]:
+    """Device, inode, size and modification time of the database file and of its write-ahead log."""
+    identity: list[int] = []
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            identity += [-1]
+            continue
+        identity += [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+    return tuple(identity)
+
+
 def table_columns(db_path: Path) -> tuple[dict[str, set[str]], dict[str, str]]:
     """Columns of every table and view in a DuckDB file, and each table's qualified name.
 
-    A table in ``main`` wins over one of the same name in another schema.
+    A table in ``main`` wins over one of the same name in another schema. The catalog is read
+    again only when the file (or its WAL) changed since it was last read in this process.
     """
+    key = str(Path(db_path).resolve())
+    identity = _file_identity(Path(key))
+    cached = _CATALOGS.get(key)
+    if cached is not None and cached[0] == identity:
+        columns, qualified = cached[1]
+        return {t: set(c) for t, c in columns.items()}, dict(qualified)
+    catalog = _read_table_columns(db_path)
+    if _file_identity(Path(key)) == identity:  # not rewritten while we read it
+        _CATALOGS[key] = (identity, catalog)
+    columns, qualified = catalog
+    return {t: set(c) for t, c in columns.items()}, dict(qualified)
+
+
+def _read_table_columns(db_path: Path) -> tuple[dict[str, set[str]], dict[str, str]]:
     sql = """
         select table_schema, table_name, column_name
         from information_schema.columns

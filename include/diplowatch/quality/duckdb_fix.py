@@ -22,6 +22,16 @@ the probe returns the rows, upstream has fixed the bug: the patch is not applied
 and a message says it can be removed. Otherwise the patch is applied and the
 probe repeated; if it still fails, ``DuckDBFixError`` is raised rather than
 letting every expectation fail with a misleading message.
+
+A second, independent workaround (``ensure_reflection_shortcut``): on SQLAlchemy 2.1 with
+duckdb-engine 0.17, the PostgreSQL reflection queries the DuckDB dialect inherits reference
+``pg_catalog`` objects DuckDB lacks (``pg_collation``, the ``regclass`` type), so ``Inspector.get_pk_constraint`` and
+``Inspector.get_columns`` always fail. GX's ``get_sqlalchemy_column_metadata`` (the
+``table.column_types`` metric every column expectation depends on) tries both, catches the
+errors and falls back to its own ``column_reflection_fallback`` (column names and types
+from the cursor of a one-row query), for every table on every run. When a probe shows
+both inspector calls fail, the shortcut goes to that fallback directly, for DuckDB only:
+the metric's value is the one GX computes today, without two failing catalog queries.
 """
 
 from __future__ import annotations
@@ -54,6 +64,13 @@ class FixStatus:
 
 
 _status: FixStatus | None = None
+_reflection_status: FixStatus | None = None
+_REFLECTION_MARKER = "_diplowatch_duckdb_reflection_shortcut"
+# Modules that hold GX's get_sqlalchemy_column_metadata under that name (the metric imports it).
+_REFLECTION_MODULES = (
+    "great_expectations.expectations.metrics.util",
+    "great_expectations.expectations.metrics.table_metrics.table_column_types",
+)
 
 
 def _engine_class() -> Any:
@@ -144,3 +161,100 @@ def _safe_probe() -> list[tuple[Any, ...]] | str:
         return probe_gx_duckdb()
     except Exception as exc:  # the probe's job is to report, the caller decides
         return f"{type(exc).__name__}: {exc}"
+
+
+def probe_duckdb_reflection() -> dict[str, str | None]:
+    """Reflect a one-column table on an in-memory DuckDB; per inspector call, the error it raised (or None)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine("duckdb:///:memory:")
+    errors: dict[str, str | None] = {}
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("create table probe (n integer)")
+            inspector = sa.inspect(connection)
+            for call in ("get_pk_constraint", "get_columns"):
+                try:
+                    getattr(inspector, call)("probe")
+                    errors[call] = None
+                except Exception as exc:  # the probe reports, the caller decides
+                    errors[call] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    finally:
+        engine.dispose()
+    return errors
+
+
+def _reflection_shortcut(original: Any) -> Any:
+    """GX's ``get_sqlalchemy_column_metadata``, going straight to its fallback on DuckDB tables."""
+    import sqlalchemy as sa
+    from great_expectations.expectations.metrics import util
+
+    def get_sqlalchemy_column_metadata(
+        execution_engine: Any, table_selectable: Any, schema_name: str | None = None
+    ) -> Any:
+        if execution_engine.dialect.name != "duckdb" or isinstance(table_selectable, sa.TextClause):
+            return original(execution_engine, table_selectable, schema_name)
+        try:
+            engine = execution_engine.engine
+            columns = util.column_reflection_fallback(
+                selectable=table_selectable, dialect=engine.dialect, sqlalchemy_engine=engine, schema_name=schema_name
+            )
+            # No primary-key columns: GX's own call for them fails on this stack too.
+            return util._build_column_metadata_result(columns, set(), execution_engine)
+        except AttributeError:  # as GX's function does
+            return None
+
+    setattr(get_sqlalchemy_column_metadata, _REFLECTION_MARKER, True)
+    get_sqlalchemy_column_metadata.__wrapped__ = original  # type: ignore[attr-defined]
+    return get_sqlalchemy_column_metadata
+
+
+def is_reflection_shortcut_applied() -> bool:
+    import importlib
+
+    return all(
+        getattr(importlib.import_module(m).get_sqlalchemy_column_metadata, _REFLECTION_MARKER, False)
+        for m in _REFLECTION_MODULES
+    )
+
+
+def remove_reflection_shortcut() -> None:
+    """Restore GX's original column-metadata function (used by tests)."""
+    import importlib
+
+    global _reflection_status
+    with _lock:
+        for name in _REFLECTION_MODULES:
+            module = importlib.import_module(name)
+            current = module.get_sqlalchemy_column_metadata
+            if getattr(current, _REFLECTION_MARKER, False):
+                module.get_sqlalchemy_column_metadata = current.__wrapped__
+        _reflection_status = None
+
+
+def ensure_reflection_shortcut(*, force_check: bool = False) -> FixStatus:
+    """Skip the DuckDB reflection calls GX makes per table when a probe shows they always fail.
+
+    Applied only when both ``get_pk_constraint`` and ``get_columns`` fail on DuckDB, i.e. when GX
+    always ends up in its fallback: the shortcut then returns exactly what GX returns. Cached per process.
+    """
+    import importlib
+
+    global _reflection_status
+    with _lock:
+        if _reflection_status is not None and not force_check:
+            return _reflection_status
+        errors = probe_duckdb_reflection()
+        broken = all(errors.values())
+        for name in _REFLECTION_MODULES:
+            module = importlib.import_module(name)
+            current = module.get_sqlalchemy_column_metadata
+            original = current.__wrapped__ if getattr(current, _REFLECTION_MARKER, False) else current
+            module.get_sqlalchemy_column_metadata = _reflection_shortcut(original) if broken else original
+        if broken:
+            log.info("DuckDB reflection fails on this SQLAlchemy (%s); GX column metadata goes to its fallback", errors)
+            _reflection_status = FixStatus(needed=True, applied=True, detail=f"inspector errors: {errors}")
+        else:
+            log.info("DuckDB reflection works (%s); GX column metadata is left as it is", errors)
+            _reflection_status = FixStatus(needed=False, applied=False, detail=f"inspector errors: {errors}")
+        return _reflection_status

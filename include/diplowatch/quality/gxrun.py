@@ -19,7 +19,10 @@ Kept cheap next to the work it checks:
   a process that finds them changed by another one reopens the context from disk;
 - GX is told not to re-read ``config_variables.yml`` on every variable access;
 - Data Docs are built once a run, for this run's results, with views that compile
-  GX's templates once per process (``docs_view``);
+  GX's templates once per process and without copying GX's static assets again when the
+  site already has them (``docs_view``); the index lists the latest ``DOCS_INDEX_RESULTS``;
+- the column metadata GX reflects per table skips the DuckDB catalog queries that always fail
+  on this SQLAlchemy (``duckdb_fix.ensure_reflection_shortcut``);
 - uniqueness is "proportion of unique values = 1" (one count(distinct)); the duplicate
   rows are counted for the message only when it fails.
 """
@@ -43,7 +46,7 @@ from typing import Any
 
 import duckdb
 
-from diplowatch.quality.duckdb_fix import ensure_duckdb_fix
+from diplowatch.quality.duckdb_fix import ensure_duckdb_fix, ensure_reflection_shortcut
 from diplowatch.quality.outcome import ExpectationOutcome
 from diplowatch.quality.suites import ExpectationSpec, SuiteSpec
 
@@ -55,6 +58,10 @@ LAST_TIMINGS: dict[str, float] = {}
 RESULT_FORMAT: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_count": 0}
 # Uniqueness is checked as "proportion of unique values = 1" (count(distinct), no window function).
 UNIQUE_TYPE = "expect_column_proportion_of_unique_values_to_be_between"
+# The Data Docs index lists the latest results only: GX reads every result it lists on each build,
+# so an unbounded index makes every run slower than the last. Older pages stay on disk, and the
+# history Parquet keeps every result.
+DOCS_INDEX_RESULTS = 200
 # Fingerprints of the GX objects last built for each checkpoint, in the GX project folder.
 FINGERPRINT_FILE = "diplowatch_fingerprints.json"
 
@@ -70,6 +77,8 @@ class _Built:
 # One GX context per process and quality home, and the checkpoints built or loaded in it.
 _CONTEXTS: dict[str, Any] = {}
 _BUILT: dict[str, _Built] = {}
+# Fingerprints computed in this process, by a plain rendering of the prepared suites.
+_FINGERPRINTS: dict[str, str] = {}
 
 
 def quality_home(home: Path) -> Path:
@@ -110,10 +119,15 @@ def _open_file_context(home: Path) -> Any:
 
     ctx = gx.get_context(mode="file", project_root_dir=str(quality_home(home)))
     site = {
-        "class_name": "SiteBuilder",
+        "class_name": "AssetCachingSiteBuilder",
+        "module_name": "diplowatch.quality.docs_view",
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir(home))},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("CachedJinjaIndexPageView")},
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "view": _view("CachedJinjaIndexPageView"),
+            "validation_results_limit": DOCS_INDEX_RESULTS,
+        },
         "site_section_builders": {
             section: {"view": _view("CachedJinjaPageView")} for section in ("expectations", "validations")
         },
@@ -209,6 +223,30 @@ def _fingerprint(checkpoint: str, db_path: Path, suites: list[PreparedSuite], gx
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _cached_fingerprint(checkpoint: str, db_path: Path, suites: list[PreparedSuite]) -> tuple[str, list[Any] | None]:
+    """``_fingerprint`` of the suites, and the GX suites when they had to be built for it.
+
+    Building the GX suites costs more than the rest of the set-up; their fingerprint only depends
+    on the prepared suites, so within a process it is remembered under a plain rendering of them.
+    """
+    doc = [
+        checkpoint,
+        str(db_path),
+        [
+            [p.spec.name, p.spec.table, p.schema, p.spec.version, p.spec.description]
+            + [[e.type, e.kwargs, e.meta] for e in p.expectations]
+            for p in suites
+        ],
+    ]
+    key = json.dumps(doc, sort_keys=True, default=str)
+    fingerprint = _FINGERPRINTS.get(key)
+    if fingerprint is not None:
+        return fingerprint, None
+    gx_suites = [_to_gx_suite(p) for p in suites]
+    fingerprint = _FINGERPRINTS[key] = _fingerprint(checkpoint, db_path, suites, gx_suites)
+    return fingerprint, gx_suites
+
+
 def _stored_fingerprints(home: Path) -> dict[str, str]:
     try:
         return json.loads((gx_dir(home) / FINGERPRINT_FILE).read_text(encoding="utf-8"))
@@ -269,8 +307,7 @@ def _checkpoint(home: Path, checkpoint: str, db_path: Path, suites: list[Prepare
     built = _BUILT.get(key)
     ctx = open_context(home, reload=built is not None and built.fingerprints != stored)
     built = _BUILT.setdefault(key, _Built(fingerprints=dict(stored)))
-    gx_suites = [_to_gx_suite(p) for p in suites]
-    fingerprint = _fingerprint(checkpoint, db_path, suites, gx_suites)
+    fingerprint, gx_suites = _cached_fingerprint(checkpoint, db_path, suites)
     if stored.get(checkpoint) == fingerprint:
         cp = built.checkpoints.get(checkpoint)
         if cp is None:
@@ -283,7 +320,7 @@ def _checkpoint(home: Path, checkpoint: str, db_path: Path, suites: list[Prepare
             return ctx, cp
     log.info("GX checkpoint %r: suites or tables changed, rebuilding its GX objects", checkpoint)
     built.fingerprints = _store_fingerprint(home, checkpoint, None)
-    cp = _build_checkpoint(ctx, checkpoint, db_path, suites, gx_suites)
+    cp = _build_checkpoint(ctx, checkpoint, db_path, suites, gx_suites or [_to_gx_suite(p) for p in suites])
     built.fingerprints = _store_fingerprint(home, checkpoint, fingerprint)
     built.checkpoints[checkpoint] = cp
     return ctx, cp
@@ -304,6 +341,7 @@ def run_suites(
     from great_expectations.core.run_identifier import RunIdentifier
 
     ensure_duckdb_fix()
+    ensure_reflection_shortcut()
     setup_started = time.perf_counter()
     ctx, cp = _checkpoint(home, checkpoint, db_path, suites)
     started = time.perf_counter()
