@@ -27,11 +27,16 @@
     at the watermark that are already in the model were processed by the last build (all rows of one
     fetch land before a build); re-reading them all made every run as costly as a full build when a
     large load shares one fetch time. On a full build: every row (true). `alias` qualifies the columns.
-    `model_keys` name the keys as the model has them (default: `keys`); `model_where` as for the watermark. -#}
-{% macro after_watermark(column, keys, alias=none, model_keys=none, model_where=none) -%}
+    `model_keys` name the keys as the model has them (default: `keys`); `model_where` as for the watermark.
+    `source`: the relation the rows come from, one row per key like the model; then the keys at the
+    watermark are compared only when it has rows up to the watermark the model lacks (uncounted_rows_up_to). -#}
+{% macro after_watermark(column, keys, alias=none, model_keys=none, model_where=none, source=none) -%}
     {%- if is_incremental() -%}
         {%- set prefix = (alias ~ '.') if alias else '' -%}
         {%- set wm = incremental_watermark(column, model_where) -%}
+        {%- if source is not none and not uncounted_rows_up_to(wm, source, keys, model_keys=model_keys) -%}
+            {{- return('(' ~ prefix ~ column ~ ' > ' ~ wm ~ ')') -}}
+        {%- endif -%}
         (
             {{ prefix }}{{ column }} > {{ wm }}
             or (
@@ -51,8 +56,9 @@
     run when `source` has rows fetched up to the watermark `wm` that the model has not counted (a load that
     shared the watermark's fetch time with the last build). Keys with rows fetched after `wm` are left out
     on both sides: the run recomputes them anyway. Only then must the model compare its keys' counts one by
-    one, which groups every row of `source`. `model_keys` name `keys` as the model has them. -#}
-{% macro uncounted_rows_up_to(wm, source, keys, counted, model_keys=none) -%}
+    one, which groups every row of `source`. `model_keys` name `keys` as the model has them. Without
+    `counted`, the model has one row per key of `source` (its rows are counted). -#}
+{% macro uncounted_rows_up_to(wm, source, keys, counted=none, model_keys=none) -%}
     {%- if not (is_incremental() and execute) -%}
         {{- return(false) -}}
     {%- endif -%}
@@ -67,9 +73,23 @@
                 anti join new_keys on {% for k in keys %}src.{{ k }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
                 where src.fetched_at <= {{ wm }}
             ) <> (
-                select coalesce(sum(existing.{{ counted }}), 0) from {{ this }} as existing
+                select {{ ('coalesce(sum(existing.' ~ counted ~ '), 0)') if counted else 'count(*)' }}
+                from {{ this }} as existing
                 anti join new_keys on {% for k in keys %}existing.{{ model_keys[loop.index0] }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
             )
     {%- endset -%}
     {{- return(run_query(sql).columns[0].values()[0]) -}}
+{%- endmacro %}
+
+
+{#- Keys whose enrichment rows were built after the newest `enriched_at` of this model, that is, rows it
+    has not read yet. `sources`: [relation, key column] pairs of models that stamp their rows built_at. -#}
+{% macro rebuilt_since_enriched(key, sources) -%}
+    {%- set enriched = "(select coalesce(max(existing.enriched_at), '1970-01-01'::timestamp) from "
+        ~ this ~ " as existing)" -%}
+    {%- for relation, column in sources %}
+        select {{ column }} as {{ key }} from {{ relation }} where built_at > {{ enriched }}
+        {%- if not loop.last %}
+        union{% endif %}
+    {%- endfor %}
 {%- endmacro %}

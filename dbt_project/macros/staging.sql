@@ -214,7 +214,7 @@ union all by name
         {%- if since is not none -%}
             {%- set files_result = run_query(
                 "select file from glob('" ~ pattern ~ "') where file not in ("
-                ~ "select landing_file from " ~ this ~ " where landing_file is not null"
+                ~ "select distinct landing_file from " ~ this ~ " where landing_file is not null"
                 ~ ") or file like '%/platform=_none/dt=1970-01-01/_schema.parquet' order by file"
             ) -%}
             {{- return({

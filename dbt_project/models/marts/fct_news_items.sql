@@ -19,18 +19,13 @@ with all_items as not materialized (
 {% if is_incremental() %}
     -- items whose enrichment (languages, tags, relevance) was built after the enrichment this model last
     -- read (enriched_at); every item once when enriched_at is new
-    {%- set enriched = '(select coalesce(max(existing.enriched_at), \'1970-01-01\'::timestamp) from '
-        ~ this ~ ' as existing)' %}
     enrichment_changed as (
         {%- if is_incremental_with('enriched_at') %}
-            select text_uid as item_uid from {{ ref('int_texts_languages') }}
-            where built_at > {{ enriched }}
-            union
-            select text_uid as item_uid from {{ ref('int_texts_tagged') }}
-            where built_at > {{ enriched }}
-            union
-            select item_uid from {{ ref('int_news_relevance') }}
-            where built_at > {{ enriched }}
+            {{ rebuilt_since_enriched('item_uid', [
+                [ref('int_texts_languages'), 'text_uid'],
+                [ref('int_texts_tagged'), 'text_uid'],
+                [ref('int_news_relevance'), 'item_uid'],
+            ]) }}
         {%- else %}
             select item_uid from all_items
         {%- endif %}

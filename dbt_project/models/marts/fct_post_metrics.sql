@@ -12,7 +12,7 @@
 
 with snapshots as (
     select * from {{ ref('stg_post_metrics') }}
-    where {{ after_watermark('fetched_at', ['post_uid', 'observed_at']) }}
+    where {{ after_watermark('fetched_at', ['post_uid', 'observed_at'], source=ref('stg_post_metrics')) }}
 ),
 
 final as (

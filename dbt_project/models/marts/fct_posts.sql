@@ -57,16 +57,11 @@ with all_posts as not materialized (
     -- last read (enriched_at), or whose watch-list mission changed; every post once when enriched_at is new
     enrichment_changed as (
         {%- if is_incremental_with('enriched_at') %}
-        {%- set enriched = '(select coalesce(max(existing.enriched_at), \'1970-01-01\'::timestamp) from '
-            ~ this ~ ' as existing)' %}
-            select text_uid as post_uid from {{ ref('int_texts_languages') }}
-            where built_at > {{ enriched }}
-            union
-            select text_uid as post_uid from {{ ref('int_texts_tagged') }}
-            where built_at > {{ enriched }}
-            union
-            select post_uid from {{ ref('int_posts_content_groups') }}
-            where built_at > {{ enriched }}
+            {{ rebuilt_since_enriched('post_uid', [
+                [ref('int_texts_languages'), 'text_uid'],
+                [ref('int_texts_tagged'), 'text_uid'],
+                [ref('int_posts_content_groups'), 'post_uid'],
+            ]) }}
             union
             select all_posts.post_uid
             from all_posts
