@@ -34,7 +34,7 @@
     {%- if is_incremental() -%}
         {%- set prefix = (alias ~ '.') if alias else '' -%}
         {%- set wm = incremental_watermark(column, model_where) -%}
-        {%- if source is not none and not uncounted_rows_up_to(wm, source, keys, model_keys=model_keys) -%}
+        {%- if source is not none and not uncounted_rows_up_to(wm, source, keys, model_keys=model_keys, column=column) -%}
             {{- return('(' ~ prefix ~ column ~ ' > ' ~ wm ~ ')') -}}
         {%- endif -%}
         (
@@ -57,21 +57,22 @@
     shared the watermark's fetch time with the last build). Keys with rows fetched after `wm` are left out
     on both sides: the run recomputes them anyway. Only then must the model compare its keys' counts one by
     one, which groups every row of `source`. `model_keys` name `keys` as the model has them. Without
-    `counted`, the model has one row per key of `source` (its rows are counted). -#}
-{% macro uncounted_rows_up_to(wm, source, keys, counted=none, model_keys=none) -%}
+    `counted`, the model has one row per key of `source` (its rows are counted). `column`: the fetch time
+    the watermark is of. -#}
+{% macro uncounted_rows_up_to(wm, source, keys, counted=none, model_keys=none, column='fetched_at') -%}
     {%- if not (is_incremental() and execute) -%}
         {{- return(false) -}}
     {%- endif -%}
     {%- set model_keys = model_keys or keys -%}
     {%- set sql -%}
         with new_keys as (
-            select distinct {{ keys | join(', ') }} from {{ source }} where fetched_at > {{ wm }}
+            select distinct {{ keys | join(', ') }} from {{ source }} where {{ column }} > {{ wm }}
         )
         select
             (
                 select count(*) from {{ source }} as src
                 anti join new_keys on {% for k in keys %}src.{{ k }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
-                where src.fetched_at <= {{ wm }}
+                where src.{{ column }} <= {{ wm }}
             ) <> (
                 select {{ ('coalesce(sum(existing.' ~ counted ~ '), 0)') if counted else 'count(*)' }}
                 from {{ this }} as existing
@@ -85,8 +86,7 @@
 {#- Keys whose enrichment rows were built after the newest `enriched_at` of this model, that is, rows it
     has not read yet. `sources`: [relation, key column] pairs of models that stamp their rows built_at. -#}
 {% macro rebuilt_since_enriched(key, sources) -%}
-    {%- set enriched = "(select coalesce(max(existing.enriched_at), '1970-01-01'::timestamp) from "
-        ~ this ~ " as existing)" -%}
+    {%- set enriched = incremental_watermark('enriched_at') -%}
     {%- for relation, column in sources %}
         select {{ column }} as {{ key }} from {{ relation }} where built_at > {{ enriched }}
         {%- if not loop.last %}

@@ -15,7 +15,7 @@
 
 {%- if is_incremental() %}
     {%- set check_counts = uncounted_rows_up_to(
-        '(select coalesce(max(inputs_fetched_at), \'1970-01-01\'::timestamp) from ' ~ this ~ ')',
+        incremental_watermark('inputs_fetched_at'),
         ref('fct_post_metrics'), ['post_uid'], 'n_metric_snapshots',
     ) %}
 {%- endif %}

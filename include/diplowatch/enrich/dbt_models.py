@@ -43,14 +43,16 @@ def _seeds(themes: Any, entities: Any) -> tuple[list, list, str]:
     return pipeline.load_seeds(_rows(themes), _rows(entities))
 
 
-def _todo(dbt: Any, session: Any, texts: Any, extra: str = "") -> Any:
-    """int_texts rows still to enrich: all of them on a full build, else new/changed ones."""
+def _todo(dbt: Any, session: Any, texts: Any, extra: str = "", key: str = "text_uid") -> Any:
+    """int_texts rows still to enrich: all of them on a full build, else new/changed ones.
+
+    ``key`` names the text's key in the model (its ``text_uid``)."""
     if not dbt.is_incremental:
         return texts
     sql = (
         f"select t.* from ({texts.sql_query()}) as t "
-        f"left join {dbt.this} as e on e.text_uid = t.text_uid "
-        f"where e.text_uid is null or e.text_hash is distinct from t.text_hash {extra}"
+        f"left join {dbt.this} as e on e.{key} = t.text_uid "
+        f"where e.{key} is null or e.text_hash is distinct from t.text_hash {extra}"
     )
     return session.sql(sql)
 
@@ -427,23 +429,17 @@ def news_relevance_model(dbt: Any, session: Any, texts: Any, tagged: Any, entiti
     tags were made with other seeds (``seed_version`` of int_texts_tagged, which covers the entities seed).
     """
     entities = pipeline.load_entities(_rows(entities_seed))
-    sql = (
+    news = session.sql(
         "select t.text_uid, t.title, t.body_text, t.text_hash, g.entity_ids, g.seed_version "
         f"from ({texts.sql_query()}) as t left join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
         "where t.kind = 'news'"
     )
+    # a table built before the input columns existed is redone once (on_schema_change appends them)
     if dbt.is_incremental and {"text_hash", "seed_version"} <= set(
         session.sql(f"select * from {dbt.this} limit 0").columns
     ):
-        sql = (
-            f"select n.* from ({sql}) as n left join {dbt.this} as r on r.item_uid = n.text_uid "
-            "where r.item_uid is null or r.text_hash is distinct from n.text_hash "
-            "or r.seed_version is distinct from n.seed_version"
-        )
-    parts = [_relevance_rows(b, entities) for b in _batches(session.sql(sql))]
-    out = _with_built_at(_concat(parts, RELEVANCE_SCHEMA))
-    logger.info("int_news_relevance: %d items", out.num_rows)
-    return out
+        news = _todo(dbt, session, news, extra="or e.seed_version is distinct from t.seed_version", key="item_uid")
+    return _run(news, lambda batch: _relevance_rows(batch, entities), RELEVANCE_SCHEMA, "int_news_relevance")
 
 
 RELEVANCE_SCHEMA = pipeline.RELEVANCE_SCHEMA.append(pa.field("text_hash", pa.string())).append(
