@@ -2,7 +2,7 @@
 
 The warehouse DAG runs dbt the same way (cosmos ``InvocationMode.DBT_RUNNER``: in the worker's
 process, dbt already imported). So the warehouse benchmark times the build itself; the interpreter
-start and dbt's import (3-4 s here, the same for every build) are what ``seconds_with_startup`` adds.
+start and dbt's import (4-8 s here; BENCHMARKS.md shows both figures) are what the caller adds on top.
 Each build runs in its own process, as each Airflow task does: nothing is warm from an earlier build.
 
 Prints one JSON line: {"ok", "seconds", "error"}.
