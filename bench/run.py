@@ -48,7 +48,7 @@ NOTES = [
     "1% new posts/snapshots/news landed with a later `fetched_at` and `dbt build` again. The new 1% is dated "
     "in the days after the existing data (`Plan.after`: new channels, their snapshots and news items), as a "
     "scheduled run brings recent posts; 1% spread over all eight years (a backfill) makes the event "
-    "clustering sweep everything again. dbt's fixed overhead (parse, ~100 nodes and 135 tests) is paid by "
+    "clustering sweep everything again. dbt's fixed overhead (parse, ~50 models, ~100 data tests) is paid by "
     "an incremental run too.",
     "- **Enrichment** times the public functions `detect_languages`, `tag_themes`, `tag_entities` on the "
     "first N landed post texts (`--enrich-limit`). The generator's texts are built from a limited set of "

@@ -21,7 +21,7 @@ from diplowatch import landing, paths
 DBT_PROJECT = paths.DBT_PROJECT
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dbt"
 ANALYSES = sorted(p.stem for p in (DBT_PROJECT / "analyses").glob("*.sql"))
-BUT_BUILD_TIMES = "columns(lambda c: c not in ('built_at', 'enriched_at'))"
+BUT_BUILD_TIMES = "columns(lambda c: c not in ('built_at', 'enriched_at', 'texts_built_at', 'tagged_built_at'))"
 INCREMENTAL = (
     "stg_posts",
     "stg_post_metrics",
@@ -223,3 +223,29 @@ def test_every_staging_and_mart_column_is_documented(warehouse: Warehouse) -> No
         assert actual == documented, f"{node['name']}: undocumented {actual - documented}, stale {documented - actual}"
         checked += 1
     assert checked >= 30
+
+
+# Last in the module: it changes int_texts_tagged of the shared warehouse.
+def test_retagged_text_without_tags_loses_its_rows(warehouse: Warehouse) -> None:
+    """int_texts_themes/_entities/_register redo the texts tagged again since their last build; a text
+    that now has no themes or entities loses its old rows (delete+insert alone would keep them)."""
+    uid = warehouse.rows(
+        "select t.text_uid from intermediate.int_texts_themes as t"
+        " semi join intermediate.int_texts_entities as e using (text_uid) order by 1 limit 1"
+    )[0][0]
+    with duckdb.connect(str(warehouse.db)) as con:
+        con.execute(
+            "update intermediate.int_texts_tagged set theme_ids = [], entity_ids = [], register = 'none',"
+            " built_at = now()::timestamp + interval 1 second where text_uid = ?",
+            [uid],
+        )
+    models = ("int_texts_themes", "int_texts_entities", "int_texts_register")
+    warehouse.dbt("run", "--select", *models)
+    incremental = {m: warehouse.rows(f"select {BUT_BUILD_TIMES} from intermediate.{m} order by all") for m in models}
+    assert not [r for r in incremental["int_texts_themes"] if r[0] == uid]
+    assert not [r for r in incremental["int_texts_entities"] if r[0] == uid]
+    assert (uid, "none") in incremental["int_texts_register"]
+    warehouse.dbt("run", "--full-refresh", "--select", *models)
+    for m in models:
+        full = warehouse.rows(f"select {BUT_BUILD_TIMES} from intermediate.{m} order by all")
+        assert full == incremental[m], f"{m}: incremental run differs from a full refresh"

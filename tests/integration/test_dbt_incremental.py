@@ -55,7 +55,7 @@ def _land(data: Path, home: Path, run_id: str, fetched_at: datetime) -> None:
 
 
 # when a build computed a row: differs between any two builds, whatever they computed
-BUILD_TIMES = ("built_at", "enriched_at")
+BUILD_TIMES = ("built_at", "enriched_at", "texts_built_at", "tagged_built_at")
 
 
 def _tables(home: Path, schema: str) -> dict[str, list[tuple]]:

@@ -1,4 +1,7 @@
 -- Which texts (posts, news items) belong to which event.
+-- A view: the columns of int_event_clusters, not a second copy of its rows to write on every build.
+{{ config(materialized='view') }}
+
 with clusters as (
     select
         event_id,

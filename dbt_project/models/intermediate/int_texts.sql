@@ -9,7 +9,8 @@
 
 -- Every text the enrichment reads: social posts and news items in one shape.
 -- text_hash changes when a text is edited or re-fetched with new content, so the
--- incremental enrichment models redo exactly those texts.
+-- incremental enrichment models redo exactly those texts. built_at (when a build wrote the row, UTC)
+-- tells int_event_clusters which texts were rewritten since its last build.
 -- Incremental on fetched_at (a watermark per kind): a run reads only the posts and news items
 -- fetched since the last build, and those of the last fetch time not in the model yet.
 {%- set incremental = is_incremental_with('fetched_at') %}
@@ -60,6 +61,7 @@ hashed as (
     select
         *,
         md5(coalesce(title, '') || chr(10) || coalesce(body_text, '')) as text_hash,
+        now()::timestamp as built_at,
     from unioned
 )
 

@@ -13,11 +13,12 @@ texts as (
     select * from {{ ref('int_texts') }}
 ),
 
+-- one row per text and entity (list_distinct upstream) joined to one text: count(*) counts texts
 usage as (
     select
         text_entities.entity_id,
-        count(distinct text_entities.text_uid) filter (where texts.kind = 'post') as n_posts,
-        count(distinct text_entities.text_uid) filter (where texts.kind = 'news') as n_news_items,
+        count(*) filter (where texts.kind = 'post') as n_posts,
+        count(*) filter (where texts.kind = 'news') as n_news_items,
         min(texts.published_at) as first_mentioned_at,
         max(texts.published_at) as last_mentioned_at
     from text_entities

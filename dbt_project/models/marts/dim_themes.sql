@@ -12,11 +12,12 @@ texts as (
     select * from {{ ref('int_texts') }}
 ),
 
+-- one row per text and theme (list_distinct upstream) joined to one text: count(*) counts texts
 usage as (
     select
         text_themes.theme_id,
-        count(distinct text_themes.text_uid) filter (where texts.kind = 'post') as n_posts,
-        count(distinct text_themes.text_uid) filter (where texts.kind = 'news') as n_news_items
+        count(*) filter (where texts.kind = 'post') as n_posts,
+        count(*) filter (where texts.kind = 'news') as n_news_items
     from text_themes
     inner join texts
         on text_themes.text_uid = texts.text_uid

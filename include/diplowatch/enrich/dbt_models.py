@@ -92,47 +92,50 @@ def tagged_model(dbt: Any, session: Any, texts: Any, themes_seed: Any, entities_
     )
 
 
-STATE_VERSION = f"sweep-v2|{events.WINDOW}|{events.MAX_SPAN}|{events.NO_ENTITY_WINDOW}"
+STATE_VERSION = f"sweep-v3|{events.WINDOW}|{events.MAX_SPAN}|{events.NO_ENTITY_WINDOW}"
 """Saved sweep states of another version (other windows) are not resumed from."""
 
 
-def _candidates_sql(texts: Any, tagged: Any, fingerprint: str) -> str:
+def _candidates_sql(texts: Any, tagged: Any, fingerprint: str, only: str = "") -> str:
+    """Texts with an event type and a publication time, with a hash of their clustering inputs;
+    ``only``: a relation whose ``text_uid`` limits the texts."""
+    limit = f"semi join {only} as o on o.text_uid = t.text_uid " if only else ""
     return (
         "select t.text_uid, t.kind, t.published_at, g.entity_ids, g.event_type, g.event_types, "
-        "md5(concat_ws('|', t.kind, t.published_at::varchar, g.event_type, g.event_types::varchar, "
-        f"g.entity_ids::varchar, t.text_hash, '{fingerprint}')) as input_hash "
-        f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
+        "hash(t.kind, t.published_at, g.event_type, g.event_types, g.entity_ids, t.text_hash, "
+        f"'{fingerprint}')::varchar as input_hash "
+        f"from ({texts.sql_query()}) as t join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid {limit}"
         "where g.event_type is not null and t.published_at is not null"
     )
 
 
 def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: Any, dbt: Any = None) -> pa.Table:
-    """int_event_clusters: texts with an event type clustered into events.
+    """int_event_clusters: texts with an event type clustered into events (incremental on text_uid).
 
     Each build saves where its linking pass stopped (open threads, anchored at events, and their starts)
-    in ``<this>__threads`` with a fingerprint of its output in ``<this>__sweep``. An incremental build
-    whose previous candidates are all unchanged and whose new candidates all sort after the last one
-    swept resumes the pass over the new candidates only and recomputes just the events they join
-    (:func:`_resume`); otherwise the pass runs over every candidate (an event can gain a member
-    anywhere in time, and links chain), and an event whose members are exactly those of a previous
-    event, none of them changed (``input_hash``: the text's clustering inputs and the entities seed),
-    keeps its previous rows. Either way the result equals a full recompute."""
+    in ``<this>__threads``, with a fingerprint of the model's rows and the newest ``built_at`` of its
+    inputs in ``<this>__sweep``. An incremental build reads only the texts rebuilt since (int_texts or
+    int_texts_tagged rows built after those); when none of them was a candidate before and the new
+    candidates all sort after the last one swept, the pass resumes over the new candidates only and
+    returns just the events they form or join (:func:`_resume`; delete+insert on text_uid replaces the
+    rows of the events they merged). Otherwise the pass runs over every candidate (an event can gain a
+    member anywhere in time, and links chain), the model's rows are all replaced, and an event whose
+    members are exactly those of a previous event, none of them changed (``input_hash``: the text's
+    clustering inputs and the entities seed), keeps its previous rows. Either way the model ends equal
+    to a full recompute."""
     entity_rows = _rows(entities_seed)
     entities = pipeline.load_entities(entity_rows)
-    # the candidates (and their input hashes) are computed once: the checks and the pass read them again
-    session.execute(
-        f"create or replace temp table {_CANDIDATES} as "
-        + _candidates_sql(texts, tagged, pipeline.seed_version(entity_rows))
-    )
-    candidates_sql = f"select * from {_CANDIDATES}"
+    fingerprint = pipeline.seed_version(entity_rows)
+    this = _this(dbt)
+    if this is not None and getattr(dbt, "is_incremental", False):
+        saved = _saved_state(session, this)
+        resumed = _resume(session, this, texts, tagged, fingerprint, entities, saved) if saved else None
+        if resumed is not None:
+            return resumed
+    # the candidates (and their input hashes) are computed once: the pass and the previous rows read them
+    session.execute(f"create or replace temp table {_CANDIDATES} as " + _candidates_sql(texts, tagged, fingerprint))
     try:
-        this = _this(dbt)
-        if this is not None:
-            saved = _saved_state(session, this)
-            resumed = _resume(session, this, texts, candidates_sql, entities, saved) if saved else None
-            if resumed is not None:
-                return resumed
-        return _full(session, dbt, this, texts, candidates_sql, entities)
+        return _full(session, dbt, this, texts, tagged, f"select * from {_CANDIDATES}", entities)
     finally:
         session.execute(f"drop table if exists {_CANDIDATES}")
 
@@ -140,8 +143,8 @@ def event_clusters_model(session: Any, texts: Any, tagged: Any, entities_seed: A
 _CANDIDATES = "_event_candidates"
 
 
-def _full(session: Any, dbt: Any, this: Any, texts: Any, candidates_sql: str, entities: list) -> pa.Table:
-    """The pass over every candidate; unchanged previous events keep their rows."""
+def _full(session: Any, dbt: Any, this: Any, texts: Any, tagged: Any, candidates_sql: str, entities: list) -> pa.Table:
+    """The pass over every candidate; unchanged previous events keep their rows, all rows are replaced."""
     candidates = _table(session.sql(candidates_sql))
     previous = _previous_clusters(session, dbt)
     inputs = pipeline.event_inputs(candidates)
@@ -167,29 +170,84 @@ def _full(session: Any, dbt: Any, this: Any, texts: Any, candidates_sql: str, en
         "input_hash", pa.array([hash_of[u] for u in out.column("text_uid").to_pylist()], pa.string())
     )
     if this is not None:
+        if getattr(dbt, "is_incremental", False):
+            # delete+insert replaces rows by text_uid: a text that is no candidate any more must go too
+            session.execute(f"delete from {this}")
         anchors = {k: inputs[clusters[k][0]].text_uid for k in {a for a, _, _ in result.threads.values()}}
-        _save_state(session, this, out, result, anchors, {}, "full")
+        fingerprint = _fingerprint_of(session, out)
+        _save_state(session, this, out, result, anchors, {}, "full", fingerprint, _inputs_built_at(texts, tagged))
     return out
 
 
+def _inputs_built_at(texts: Any, tagged: Any) -> tuple[Any, Any]:
+    """The newest built_at of int_texts and of int_texts_tagged: rows built later are what changed."""
+    return (
+        texts.query("_t", "select max(built_at) from _t").fetchall()[0][0],
+        tagged.query("_g", "select max(built_at) from _g").fetchall()[0][0],
+    )
+
+
+def _fingerprint_of(session: Any, rows: pa.Table) -> tuple[int, int]:
+    """(rows, checksum) of model rows; the checksum is an xor, so it can be updated row by row."""
+    session.register("_event_rows", rows.select(["event_id", "text_uid", "input_hash"]))
+    try:
+        n_rows, checksum = session.sql(f"select count(*), {_CHECKSUM} from _event_rows").fetchall()[0]
+    finally:
+        session.unregister("_event_rows")
+    return n_rows, checksum
+
+
 def _resume(
-    session: Any, this: Any, texts: Any, candidates_sql: str, entities: list, saved: dict[str, Any]
+    session: Any, this: Any, texts: Any, tagged: Any, fingerprint: str, entities: list, saved: dict[str, Any]
 ) -> pa.Table | None:
-    """The previous rows plus the new candidates swept from the saved state; None if it cannot resume."""
+    """The rows of the events the new candidates form or join, swept from the saved state; None if it
+    cannot resume (a previous candidate changed or left, or a new one sorts before the last one swept)."""
     n_rows, checksum = session.sql(f"select count(*), {_CHECKSUM} from {this}").fetchall()[0]
     if (n_rows, checksum) != (saved["n_rows"], saved["checksum"]):
         logger.info("int_event_clusters: saved sweep state does not match %s, full pass", this)
         return None
-    changed = session.sql(
-        f"select count(*) from {this} as p left join ({candidates_sql}) as c on c.text_uid = p.text_uid "
-        "where c.text_uid is null or c.input_hash is distinct from p.input_hash"
-    ).fetchall()[0][0]
+    texts_at, tagged_at = saved["built_at"]
+    if texts_at is None or tagged_at is None:
+        return None
+    session.execute(
+        f"create or replace temp table {_CHANGED} as "
+        f"select text_uid from ({texts.sql_query()}) where built_at > ?::timestamp union "
+        f"select text_uid from ({tagged.sql_query()}) where built_at > ?::timestamp",
+        [texts_at, tagged_at],
+    )
+    try:
+        return _resume_over(session, this, texts, tagged, fingerprint, entities, saved)
+    finally:
+        session.execute(f"drop table if exists {_CHANGED}")
+
+
+_CHANGED = "_event_changed_texts"
+
+
+def _resume_over(
+    session: Any, this: Any, texts: Any, tagged: Any, fingerprint: str, entities: list, saved: dict[str, Any]
+) -> pa.Table | None:
+    candidates = _table(session.sql(_candidates_sql(texts, tagged, fingerprint, only=_CHANGED)))
+    session.register("_event_new_candidates", candidates.select(["text_uid", "input_hash"]))
+    try:
+        changed = session.sql(
+            f"select count(*) from {this} as p semi join {_CHANGED} as c on c.text_uid = p.text_uid "
+            "left join _event_new_candidates as n on n.text_uid = p.text_uid "
+            "where n.text_uid is null or n.input_hash is distinct from p.input_hash"
+        ).fetchall()[0][0]
+        previous = set(
+            session.sql(
+                f"select p.text_uid from {this} as p semi join _event_new_candidates as n on n.text_uid = p.text_uid"
+            )
+            .fetchnumpy()["text_uid"]
+            .tolist()
+        )
+    finally:
+        session.unregister("_event_new_candidates")
     if changed:
         logger.info("int_event_clusters: %d previous candidates changed or left, full pass", changed)
         return None
-    new = _table(
-        session.sql(f"select c.* from ({candidates_sql}) as c anti join {this} as p on p.text_uid = c.text_uid")
-    )
+    new = candidates.filter(pc.invert(pc.is_in(candidates.column("text_uid"), pa.array(previous, pa.string()))))
     inputs = pipeline.event_inputs(new)
     state = saved["state"]
     first = min(((it.published_at, it.text_uid) for it in inputs), default=None)
@@ -200,15 +258,13 @@ def _resume(
     merged_ids = sorted({ref for refs in result.merged for ref in refs})
     session.register("_event_merged_ids", pa.table({"event_id": pa.array(merged_ids, pa.string())}))
     try:
+        members = f"(select text_uid from {this} where event_id in (select event_id from _event_merged_ids))"
         old = _table(
             session.sql(
-                f"select c.*, p.event_id as previous_event_id from ({candidates_sql}) as c "
-                f"join {this} as p on p.text_uid = c.text_uid "
-                "where p.event_id in (select event_id from _event_merged_ids)"
+                f"select c.*, p.event_id as previous_event_id "
+                f"from ({_candidates_sql(texts, tagged, fingerprint, only=members)}) as c "
+                f"join {this} as p on p.text_uid = c.text_uid"
             )
-        )
-        kept = _table(
-            session.sql(f"select * from {this} where event_id not in (select event_id from _event_merged_ids)")
         )
     finally:
         session.unregister("_event_merged_ids")
@@ -235,21 +291,40 @@ def _resume(
     fresh = fresh.append_column(
         "input_hash", pa.array([hash_of[u] for u in fresh.column("text_uid").to_pylist()], pa.string())
     )
-    out = pa.concat_tables([kept.select(fresh.schema.names).cast(fresh.schema), fresh])
     anchors = {
         k: combined[todo[k][0]].text_uid for k in {a for a, _, _ in result.threads.values() if isinstance(a, int)}
     }
-    _save_state(session, this, out, result, anchors, state.starts, "resumed")
+    # the fingerprint after delete+insert: the rows fresh replaces leave, fresh comes in
+    session.register("_event_fresh", fresh.select(["event_id", "text_uid", "input_hash"]))
+    try:
+        gone_rows, gone_sum = session.sql(
+            f"select count(*), {_CHECKSUM} from {this} semi join _event_fresh as f using (text_uid)"
+        ).fetchall()[0]
+    finally:
+        session.unregister("_event_fresh")
+    fresh_rows, fresh_sum = _fingerprint_of(session, fresh)
+    fingerprint_after = (saved["n_rows"] - gone_rows + fresh_rows, saved["checksum"] ^ gone_sum ^ fresh_sum)
+    _save_state(
+        session,
+        this,
+        fresh,
+        result,
+        anchors,
+        state.starts,
+        "resumed",
+        fingerprint_after,
+        _inputs_built_at(texts, tagged),
+    )
     logger.info(
         "int_event_clusters: resumed the sweep over %d new candidates: %d events computed (%d previous merged)",
         len(inputs),
         len(todo),
         len(merged_ids),
     )
-    return out
+    return fresh
 
 
-_CHECKSUM = "coalesce(bit_xor(hash(concat_ws('|', event_id, text_uid, input_hash))), 0)::ubigint"
+_CHECKSUM = "coalesce(bit_xor(hash(event_id, text_uid, input_hash)), 0)::ubigint"
 
 
 def _this(dbt: Any) -> Any:
@@ -274,13 +349,11 @@ def _saved_state(session: Any, this: Any) -> dict[str, Any] | None:
     ).fetchall()[0][0]
     if found != 2 or not has_hash:
         return None
-    meta = session.sql(
-        f"select version, n_rows, checksum, last_published_at, last_text_uid from {_side(this, 'sweep')}"
-    )
+    meta = session.sql(f"select * from {_side(this, 'sweep')}")
     rows = meta.fetchall()
     if len(rows) != 1 or rows[0][0] != STATE_VERSION:
         return None
-    _, n_rows, checksum, last_at, last_uid = rows[0]
+    saved = dict(zip(meta.columns, rows[0], strict=True))
     threads: dict[tuple[str, str | None], tuple[str, Any, Any]] = {}
     starts: dict[str, Any] = {}
     rows = session.sql(
@@ -289,8 +362,14 @@ def _saved_state(session: Any, this: Any) -> dict[str, Any] | None:
     for etype, entity, anchor, anchor_start, t0, t1 in rows:
         threads[(etype, entity)] = (anchor, t0, t1)
         starts[anchor] = anchor_start
-    last = (last_at, last_uid) if last_at is not None else None
-    return {"n_rows": n_rows, "checksum": checksum, "state": events.SweepState(threads, starts, last)}
+    last_at = saved["last_published_at"]
+    last = (last_at, saved["last_text_uid"]) if last_at is not None else None
+    return {
+        "n_rows": saved["n_rows"],
+        "checksum": saved["checksum"],
+        "built_at": (saved["texts_built_at"], saved["tagged_built_at"]),
+        "state": events.SweepState(threads, starts, last),
+    }
 
 
 def _save_state(
@@ -301,8 +380,12 @@ def _save_state(
     anchor_uids: dict[int, str],
     old_starts: dict[str, Any],
     mode: str,
+    fingerprint: tuple[int, int],
+    built_at: tuple[Any, Any],
 ) -> None:
-    """Save where the pass stopped (threads anchored at event ids) and a fingerprint of ``out``."""
+    """Save where the pass stopped (threads anchored at event ids; ``out`` holds the rows of the events
+    made by this pass), the model's fingerprint after this build (rows, checksum) and the newest
+    built_at of its inputs (int_texts, int_texts_tagged)."""
     uids = pa.array(sorted(set(anchor_uids.values())), pa.string())
     found = out.filter(pc.is_in(out.column("text_uid"), uids)).select(["text_uid", "event_id"])
     event_of = dict(zip(found.column("text_uid").to_pylist(), found.column("event_id").to_pylist(), strict=True))
@@ -332,19 +415,17 @@ def _save_state(
     )
     last_at, last_uid = result.last if result.last else (None, None)
     session.register("_event_threads", threads)
-    session.register("_event_out", out.select(["event_id", "text_uid", "input_hash"]))
     try:
         session.execute(f"create schema if not exists {this.schema}")
         session.execute(f"create or replace table {_side(this, 'threads')} as select * from _event_threads")
         session.execute(
-            f"create or replace table {_side(this, 'sweep')} as select ?::varchar as version, count(*) as n_rows, "
-            f"{_CHECKSUM} as checksum, ?::timestamp as last_published_at, ?::varchar as last_text_uid, "
-            "?::varchar as mode from _event_out",
-            [STATE_VERSION, last_at, last_uid, mode],
+            f"create or replace table {_side(this, 'sweep')} as select ?::varchar as version, ?::bigint as n_rows, "
+            "?::ubigint as checksum, ?::timestamp as last_published_at, ?::varchar as last_text_uid, "
+            "?::timestamp as texts_built_at, ?::timestamp as tagged_built_at, ?::varchar as mode",
+            [STATE_VERSION, *fingerprint, last_at, last_uid, *built_at, mode],
         )
     finally:
         session.unregister("_event_threads")
-        session.unregister("_event_out")
 
 
 def _previous_clusters(session: Any, dbt: Any) -> dict[str, Any] | None:
