@@ -25,3 +25,20 @@
         {%- endif %}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Pre-hook of a model that copies rows of `source` (one per `key`, with its built_at) and whose rows
+    can leave `source`: keep only the rows whose source row is still there and was built no later than
+    the model's last build (a null built_at is older than any); the model then inserts the source rows
+    built since. A model that predates its built_at column loses every row and is rebuilt whole. -#}
+{% macro delete_rows_rebuilt_or_gone(source, key) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        {%- if is_incremental_with('built_at') %}
+            where {{ key }} not in (
+                select {{ key }} from {{ source }}
+                where built_at is null or built_at <= {{ incremental_watermark('built_at') }}
+            )
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}

@@ -7,6 +7,7 @@ with clusters as (
         event_id,
         text_uid,
         kind,
+        built_at,
     from {{ ref('int_event_clusters') }}
 )
 

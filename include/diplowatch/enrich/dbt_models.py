@@ -169,6 +169,7 @@ def _full(session: Any, dbt: Any, this: Any, texts: Any, tagged: Any, candidates
     out = out.append_column(
         "input_hash", pa.array([hash_of[u] for u in out.column("text_uid").to_pylist()], pa.string())
     )
+    out = _with_built_at(out)  # every row: a full pass replaces them all
     if this is not None:
         if getattr(dbt, "is_incremental", False):
             # delete+insert replaces rows by text_uid: a text that is no candidate any more must go too
@@ -321,7 +322,7 @@ def _resume_over(
         len(todo),
         len(merged_ids),
     )
-    return fresh
+    return _with_built_at(fresh)
 
 
 _CHECKSUM = "coalesce(bit_xor(hash(event_id, text_uid, input_hash)), 0)::ubigint"
