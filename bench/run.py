@@ -48,8 +48,9 @@ NOTES = [
     "1% new posts/snapshots/news landed with a later `fetched_at` and `dbt build` again. The new 1% is dated "
     "in the days after the existing data (`Plan.after`: new channels, their snapshots and news items), as a "
     "scheduled run brings recent posts; 1% spread over all eight years (a backfill) makes the event "
-    "clustering sweep everything again. dbt's fixed overhead (parse, ~50 models, ~100 data tests) is paid by "
-    "an incremental run too.",
+    "clustering sweep everything again. dbt's fixed overhead (parse, 47 models of which 17 incremental, 94 "
+    "data tests, each node ~0.05-0.1 s) is paid by an incremental run too; the tests of an incremental model "
+    "read only the rows the run wrote, those of the 7 tables rebuilt whole read everything.",
     "- **Enrichment** times the public functions `detect_languages`, `tag_themes`, `tag_entities` on the "
     "first N landed post texts (`--enrich-limit`). The generator's texts are built from a limited set of "
     "templates, so caches keyed on text (if any) flatter the language figure.",
