@@ -22,6 +22,18 @@
 {%- endmacro %}
 
 
+{#- Where clause of a model's read of a source stamped with built_at (when a build wrote each row): the
+    rows built after the model's newest built_at, copied from that source; every row on a full build, or
+    when the model predates its built_at column. -#}
+{% macro built_since_last_build() -%}
+    {%- if is_incremental_with('built_at') -%}
+        built_at > {{ incremental_watermark('built_at') }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Rows to (re)process on an incremental run, for a source whose rows carry `column` (a fetch time):
     those after the watermark, and those at the watermark whose key is not in the model yet. The rows
     at the watermark that are already in the model were processed by the last build (all rows of one

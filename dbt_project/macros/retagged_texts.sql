@@ -1,17 +1,6 @@
 {#- The models derived row by row from int_texts_tagged (int_texts_register, int_texts_themes,
     int_texts_entities) are incremental on its built_at: a run reads only the texts tagged since
-    the model's last build and replaces their rows (delete+insert on text_uid). -#}
-
-{#- Where clause of such a model's read of int_texts_tagged: the texts tagged after the model's newest
-    built_at (all of them on a full build, or when the model predates its built_at column). -#}
-{% macro tagged_since_last_build() -%}
-    {%- if is_incremental_with('built_at') -%}
-        built_at > {{ incremental_watermark('built_at') }}
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
+    the model's last build (built_since_last_build) and replaces their rows (delete+insert on text_uid). -#}
 
 {#- Pre-hook of a model with any number of rows per text (none for a text without themes): delete
     the rows of the texts tagged again, so that a text that now has no rows loses its old ones
@@ -21,7 +10,7 @@
     {%- if is_incremental() -%}
         delete from {{ this }}
         {%- if is_incremental_with('built_at') %}
-            where text_uid in (select text_uid from {{ tagged }} where {{ tagged_since_last_build() }})
+            where text_uid in (select text_uid from {{ tagged }} where {{ built_since_last_build() }})
         {%- endif %}
     {%- endif -%}
 {%- endmacro %}

@@ -16,7 +16,7 @@ with tagged as (
         register,
         built_at,
     from {{ ref('int_texts_tagged') }}
-    where {{ tagged_since_last_build() }}
+    where {{ built_since_last_build() }}
 )
 
 select * from tagged

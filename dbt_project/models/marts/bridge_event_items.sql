@@ -13,9 +13,7 @@
 -- int_event_clusters); the rows of texts that left their event or every event go first.
 with event_items as (
     select * from {{ ref('int_event_items') }}
-    {%- if is_incremental_with('built_at') %}
-        where built_at > {{ incremental_watermark('built_at') }}
-    {%- endif %}
+    where {{ built_since_last_build() }}
 ),
 
 texts as (

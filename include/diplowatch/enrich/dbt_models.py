@@ -231,20 +231,16 @@ def _resume_over(
     candidates = _table(session.sql(_candidates_sql(texts, tagged, fingerprint, only=_CHANGED)))
     session.register("_event_new_candidates", candidates.select(["text_uid", "input_hash"]))
     try:
-        changed = session.sql(
-            f"select count(*) from {this} as p semi join {_CHANGED} as c on c.text_uid = p.text_uid "
-            "left join _event_new_candidates as n on n.text_uid = p.text_uid "
-            "where n.text_uid is null or n.input_hash is distinct from p.input_hash"
-        ).fetchall()[0][0]
-        previous = set(
-            session.sql(
-                f"select p.text_uid from {this} as p semi join _event_new_candidates as n on n.text_uid = p.text_uid"
-            )
-            .fetchnumpy()["text_uid"]
-            .tolist()
-        )
+        # the previous rows of the rebuilt texts, and whether each is still the same candidate
+        rows = session.sql(
+            f"select p.text_uid, n.text_uid is null or n.input_hash is distinct from p.input_hash "
+            f"from {this} as p semi join {_CHANGED} as c on c.text_uid = p.text_uid "
+            "left join _event_new_candidates as n on n.text_uid = p.text_uid"
+        ).fetchall()
     finally:
         session.unregister("_event_new_candidates")
+    changed = sum(1 for _, differs in rows if differs)
+    previous = {uid for uid, _ in rows}
     if changed:
         logger.info("int_event_clusters: %d previous candidates changed or left, full pass", changed)
         return None
