@@ -7,8 +7,8 @@
     (unique, not_null, accepted_values, relationships, ...) to those keys. This is sound for
     row-level tests, and for uniqueness on the unique key: the rows kept from before were tested
     when written, and delete+insert replaced every old row that shares a key with the batch.
-    The batch tables are dropped when the run ends (on-run-end: drop_incremental_batches), so a
-    later `dbt test` tests everything. -#}
+    The batch tables live in a schema made when the run starts (on-run-start: create_incremental_batches)
+    and dropped when it ends (on-run-end: drop_incremental_batches), so a later `dbt test` tests everything. -#}
 
 {% macro record_incremental_batch() -%}
     {%- if execute and config.get('materialized') == 'incremental' -%}
@@ -21,7 +21,6 @@
         ) -%}
         {%- if found.rows | length > 0 and keys -%}
             {%- set tmp = ('temp.main' if found.rows[0][2] else found.rows[0][0]) ~ '."' ~ found.rows[0][1] ~ '"' -%}
-            create schema if not exists dbt_batches;
             create or replace table dbt_batches."{{ this.identifier }}" as
             select distinct {{ keys | join(', ') }} from {{ tmp }};
             comment on table dbt_batches."{{ this.identifier }}" is '{{ invocation_id }}';
@@ -68,6 +67,13 @@
 {% macro batch_key_columns(batch) -%}
     {%- set cols = run_query("select * from " ~ batch ~ " limit 0").column_names -%}
     {{- cols | join(', ') -}}
+{%- endmacro %}
+
+
+{#- The batch schema exists for the whole run (on-run-start), not created by each model's post-hook:
+    nodes built at once (threads) would race to create it. -#}
+{% macro create_incremental_batches() -%}
+    create schema if not exists dbt_batches
 {%- endmacro %}
 
 

@@ -66,30 +66,38 @@
 
 {#- For a model that keeps, per key, how many rows of `source` it counted (`counted`): true on an incremental
     run when `source` has rows fetched up to the watermark `wm` that the model has not counted (a load that
-    shared the watermark's fetch time with the last build). Keys with rows fetched after `wm` are left out
-    on both sides: the run recomputes them anyway. Only then must the model compare its keys' counts one by
-    one, which groups every row of `source`. `model_keys` name `keys` as the model has them. Without
-    `counted`, the model has one row per key of `source` (its rows are counted). `column`: the fetch time
-    the watermark is of. -#}
+    shared the watermark's fetch time with the last build). Only then must the model compare its keys'
+    counts one by one, which groups every row of `source`. Without `counted`, the model has one row per key
+    of `source` (its rows are counted). `model_keys` name `keys` as the model has them; `column`: the fetch
+    time the watermark is of. The check is a count on each side, no key-by-key comparison:
+    - with `counted`, the rows of `source` up to `wm` against the sum of `counted` (every row the last
+      build counted was fetched up to `wm`). A key with rows after `wm` that also has uncounted rows up to
+      it makes the check true, although the run recomputes that key anyway: the comparison then only
+      costs time;
+    - without it, the rows of `source` up to `wm` against the model's rows less those of keys fetched
+      again since (a key's one row of `source` is then after `wm`). -#}
 {% macro uncounted_rows_up_to(wm, source, keys, counted=none, model_keys=none, column='fetched_at') -%}
     {%- if not (is_incremental() and execute) -%}
         {{- return(false) -}}
     {%- endif -%}
     {%- set model_keys = model_keys or keys -%}
     {%- set sql -%}
+        {%- if counted %}
+        select
+            (select count(*) from {{ source }} where {{ column }} <= {{ wm }})
+            <> (select coalesce(sum(existing.{{ counted }}), 0) from {{ this }} as existing)
+        {%- else %}
         with new_keys as (
             select distinct {{ keys | join(', ') }} from {{ source }} where {{ column }} > {{ wm }}
         )
         select
-            (
-                select count(*) from {{ source }} as src
-                anti join new_keys on {% for k in keys %}src.{{ k }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
-                where src.{{ column }} <= {{ wm }}
-            ) <> (
-                select {{ ('coalesce(sum(existing.' ~ counted ~ '), 0)') if counted else 'count(*)' }}
-                from {{ this }} as existing
-                anti join new_keys on {% for k in keys %}existing.{{ model_keys[loop.index0] }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+            (select count(*) from {{ source }} where {{ column }} <= {{ wm }})
+            <> (select count(*) from {{ this }}) - (
+                select count(*) from new_keys
+                semi join {{ this }} as existing
+                    on {% for k in keys %}existing.{{ model_keys[loop.index0] }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
             )
+        {%- endif %}
     {%- endset -%}
     {{- return(run_query(sql).columns[0].values()[0]) -}}
 {%- endmacro %}

@@ -122,18 +122,11 @@ with all_posts as not materialized (
             on metrics.post_uid = changed.post_uid
     ),
 
-    text_themes as (
-        select text_themes.*
-        from {{ ref('int_texts_themes') }} as text_themes
+    tags as (
+        select tags.*
+        from {{ ref('int_texts_tagged') }} as tags
         semi join changed
-            on text_themes.text_uid = changed.post_uid
-    ),
-
-    text_entities as (
-        select text_entities.*
-        from {{ ref('int_texts_entities') }} as text_entities
-        semi join changed
-            on text_entities.text_uid = changed.post_uid
+            on tags.text_uid = changed.post_uid
     ),
 {% else %}
     posts as (
@@ -144,12 +137,8 @@ with all_posts as not materialized (
         select * from {{ ref('fct_post_metrics') }}
     ),
 
-    text_themes as (
-        select * from {{ ref('int_texts_themes') }}
-    ),
-
-    text_entities as (
-        select * from {{ ref('int_texts_entities') }}
+    tags as (
+        select * from {{ ref('int_texts_tagged') }}
     ),
 {% endif %}
 
@@ -243,36 +232,35 @@ languages as (
     select * from {{ ref('int_texts_languages') }}
 ),
 
-themes as (
+-- themes, register and entities straight from the tags (int_texts_themes/_entities/_register unnest
+-- the same lists for analysts); an entity id not in the gazetteer seed is dropped, as there
+tagged as (
     select
         text_uid,
-        list_sort(list(distinct theme_id)) as themes
-    from text_themes
-    group by text_uid
-),
-
-registers as (
-    select * from {{ ref('int_texts_register') }}
+        list_sort(list_distinct(theme_ids)) as themes,
+        register,
+        built_at
+    from tags
 ),
 
 entities as (
     select
-        text_uid,
-        list_sort(list(distinct entity_id)) as entity_ids,
-        list_sort(list(distinct canonical_name)) as entities
-    from text_entities
-    group by text_uid
+        text_entities.text_uid,
+        list_sort(list(distinct gazetteer.entity_id)) as entity_ids,
+        list_sort(list(distinct gazetteer.canonical_name)) as entities
+    from (
+        select
+            text_uid,
+            unnest(entity_ids) as entity_id
+        from tags
+    ) as text_entities
+    inner join {{ ref('entities') }} as gazetteer
+        on text_entities.entity_id = gazetteer.entity_id
+    group by text_entities.text_uid
 ),
 
 content_groups as (
     select * from {{ ref('int_posts_content_groups') }}
-),
-
-tagged as (
-    select
-        text_uid,
-        built_at
-    from {{ ref('int_texts_tagged') }}
 ),
 
 final as (
@@ -320,8 +308,8 @@ final as (
         coalesce(languages.languages, []::varchar[]) as languages,
         coalesce(languages.primary_language, 'und') as primary_language,
         coalesce(languages.is_bilingual, false) as is_bilingual,
-        coalesce(themes.themes, []::varchar[]) as themes,
-        coalesce(registers.register, 'none') as register,
+        coalesce(tagged.themes, []::varchar[]) as themes,
+        coalesce(tagged.register, 'none') as register,
         coalesce(entities.entity_ids, []::varchar[]) as entity_ids,
         coalesce(entities.entities, []::varchar[]) as entities,
         posts.fetched_at,
@@ -344,10 +332,6 @@ final as (
             and at_7d.age = '7d'
     left join languages
         on posts.post_uid = languages.text_uid
-    left join themes
-        on posts.post_uid = themes.text_uid
-    left join registers
-        on posts.post_uid = registers.text_uid
     left join entities
         on posts.post_uid = entities.text_uid
     left join content_groups
