@@ -36,24 +36,15 @@
 
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set batch = none -%}
-    {%- if execute and relation.identifier -%}
-        {%- set found = run_query(
-            "select count(*) from duckdb_tables() where schema_name = 'dbt_batches' and table_name = '"
-            ~ relation.identifier ~ "' and comment = '" ~ invocation_id ~ "'"
-        ) -%}
-        {%- if found.rows[0][0] > 0 -%}
-            {%- set batch = 'dbt_batches."' ~ relation.identifier ~ '"' -%}
-        {%- endif -%}
-    {%- endif -%}
-    {%- if batch is none and not where -%}
+    {%- set keys = batch_keys(relation) -%}
+    {%- if not keys and not where -%}
         {{- return(relation) -}}
     {%- endif -%}
     {%- set filtered -%}
         (
             select * from {{ relation }}
-            {%- if batch is not none %}
-            semi join {{ batch }} using ({{ batch_key_columns(batch) }})
+            {%- if keys %}
+            semi join dbt_batches."{{ relation.identifier }}" using ({{ keys | join(', ') }})
             {%- endif %}
             {%- if where %}
             where {{ where }}
@@ -64,9 +55,27 @@
 {%- endmacro %}
 
 
-{% macro batch_key_columns(batch) -%}
-    {%- set cols = run_query("select * from " ~ batch ~ " limit 0").column_names -%}
-    {{- cols | join(', ') -}}
+{#- The key columns of the batch this run wrote of `relation`, or none. Only an incremental model has
+    one, so the others (tables rebuilt whole, views, seeds) are not looked up in the catalog. -#}
+{% macro batch_keys(relation) -%}
+    {%- if not (execute and relation.identifier) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set incremental = graph.nodes.values()
+        | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('alias', 'equalto', relation.identifier)
+        | selectattr('config.materialized', 'equalto', 'incremental')
+        | list -%}
+    {%- if not incremental -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set found = run_query(
+        "select c.column_name from duckdb_tables() as t"
+        ~ " inner join duckdb_columns() as c using (database_name, schema_name, table_name)"
+        ~ " where t.schema_name = 'dbt_batches' and t.table_name = '" ~ relation.identifier ~ "'"
+        ~ " and t.comment = '" ~ invocation_id ~ "' order by c.column_index"
+    ) -%}
+    {{- return(found.columns[0].values() | list or none) -}}
 {%- endmacro %}
 
 

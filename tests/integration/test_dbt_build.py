@@ -251,3 +251,38 @@ def test_retagged_text_without_tags_loses_its_rows(warehouse: Warehouse) -> None
     for m in models:
         full = warehouse.rows(f"select {BUT_BUILD_TIMES} from intermediate.{m} order by all")
         assert full == incremental[m], f"{m}: incremental run differs from a full refresh"
+
+
+# After the test above: it changes int_texts and int_texts_tagged of the shared warehouse.
+def test_enrichment_redoes_rebuilt_texts_and_texts_of_other_seeds(warehouse: Warehouse) -> None:
+    """int_texts_languages compares only the texts int_texts wrote since its own last build (and redoes
+    the changed ones); int_texts_tagged redoes every text once some were tagged with other seeds."""
+    (rebuilt, stale), n_texts = (
+        [
+            r[0]
+            for r in warehouse.rows(
+                "select text_uid from intermediate.int_texts where kind = 'post' order by 1 limit 2"
+            )
+        ],
+        warehouse.rows("select count(*) from intermediate.int_texts")[0][0],
+    )
+    with duckdb.connect(str(warehouse.db)) as con:
+        con.execute(
+            "update intermediate.int_texts set body_text = 'Посольство России. The Embassy of Russia in Pyongyang.',"
+            " text_hash = 'rebuilt', built_at = now()::timestamp + interval 1 second where text_uid = ?",
+            [rebuilt],
+        )
+        con.execute("update intermediate.int_texts_tagged set seed_version = 'older-seeds' where text_uid = ?", [stale])
+        before = con.execute("select max(built_at) from intermediate.int_texts_languages").fetchone()[0]
+    warehouse.dbt("run", "--select", "int_texts_languages", "int_texts_tagged")
+    redone = warehouse.rows(
+        f"select text_uid, text_hash from intermediate.int_texts_languages where built_at > '{before}'"
+    )
+    assert redone == [(rebuilt, "rebuilt")]
+    tagged = warehouse.rows(
+        "select count(*), count_if(seed_version = 'older-seeds') from intermediate.int_texts_tagged"
+    )
+    assert tagged == [(n_texts, 0)]
+    assert warehouse.rows(f"select count(*) from intermediate.int_texts_tagged where built_at > '{before}'") == [
+        (n_texts,)
+    ]

@@ -43,18 +43,36 @@ def _seeds(themes: Any, entities: Any) -> tuple[list, list, str]:
     return pipeline.load_seeds(_rows(themes), _rows(entities))
 
 
-def _todo(dbt: Any, session: Any, texts: Any, extra: str = "", key: str = "text_uid") -> Any:
+def _todo(
+    dbt: Any, session: Any, texts: Any, extra: str = "", key: str = "text_uid", rebuilt_only: bool = False
+) -> Any:
     """int_texts rows still to enrich: all of them on a full build, else new/changed ones.
 
-    ``key`` names the text's key in the model (its ``text_uid``)."""
+    ``key`` names the text's key in the model (its ``text_uid``). ``rebuilt_only``: compare only the texts
+    int_texts wrote after this model's newest ``built_at`` (int_texts rewrites a text's row, stamped anew,
+    whenever the text is fetched again, so no other text can have changed), not all of them; the caller
+    leaves it off when something else than the text (a seed) may need every row redone."""
     if not dbt.is_incremental:
         return texts
+    if rebuilt_only and "built_at" in texts.columns and "built_at" in _columns(session, dbt.this):
+        newest = f"(select coalesce(max(built_at), '1970-01-01'::timestamp) from {dbt.this})"
+        sql = (
+            f"with t as (select * from ({texts.sql_query()}) where built_at is null or built_at > {newest}), "
+            f"e as (select this.* from {dbt.this} as this semi join t on this.{key} = t.text_uid) "
+            f"select t.* from t left join e on e.{key} = t.text_uid "
+            f"where e.{key} is null or e.text_hash is distinct from t.text_hash {extra}"
+        )
+        return session.sql(sql)
     sql = (
         f"select t.* from ({texts.sql_query()}) as t "
         f"left join {dbt.this} as e on e.{key} = t.text_uid "
         f"where e.{key} is null or e.text_hash is distinct from t.text_hash {extra}"
     )
     return session.sql(sql)
+
+
+def _columns(session: Any, relation: Any) -> list[str]:
+    return session.sql(f"select * from {relation} limit 0").columns
 
 
 def _concat(parts: list[pa.Table], schema: pa.Schema) -> pa.Table:
@@ -77,13 +95,18 @@ def _with_built_at(table: pa.Table) -> pa.Table:
 
 def languages_model(dbt: Any, session: Any, texts: Any) -> pa.Table:
     """int_texts_languages: languages, primary language and bilingual flag of each text."""
-    return _run(_todo(dbt, session, texts), pipeline.languages_table, pipeline.LANGUAGES_SCHEMA, "int_texts_languages")
+    todo = _todo(dbt, session, texts, rebuilt_only=True)
+    return _run(todo, pipeline.languages_table, pipeline.LANGUAGES_SCHEMA, "int_texts_languages")
 
 
 def tagged_model(dbt: Any, session: Any, texts: Any, themes_seed: Any, entities_seed: Any) -> pa.Table:
     """int_texts_tagged: themes, entities, register and event type of each text (seed-driven)."""
     themes, entities, version = _seeds(themes_seed, entities_seed)
-    todo = _todo(dbt, session, texts, extra=f"or e.seed_version is distinct from '{version}'")
+    # texts tagged with other seeds are all redone, whenever int_texts wrote them
+    retag = dbt.is_incremental and bool(
+        session.sql(f"select count(*) from {dbt.this} where seed_version is distinct from '{version}'").fetchall()[0][0]
+    )
+    todo = _todo(dbt, session, texts, extra=f"or e.seed_version is distinct from '{version}'", rebuilt_only=not retag)
     return _run(
         todo,
         lambda batch: pipeline.tagged_table(batch, themes, entities, version),
