@@ -81,17 +81,18 @@
         {{- return(false) -}}
     {%- endif -%}
     {%- set model_keys = model_keys or keys -%}
+    {%- set source_rows -%}
+        (select count(*) from {{ source }} where {{ column }} <= {{ wm }})
+    {%- endset -%}
     {%- set sql -%}
         {%- if counted %}
-        select
-            (select count(*) from {{ source }} where {{ column }} <= {{ wm }})
-            <> (select coalesce(sum(existing.{{ counted }}), 0) from {{ this }} as existing)
+        select {{ source_rows }} <> (select coalesce(sum(existing.{{ counted }}), 0) from {{ this }} as existing)
         {%- else %}
         with new_keys as (
             select distinct {{ keys | join(', ') }} from {{ source }} where {{ column }} > {{ wm }}
         )
         select
-            (select count(*) from {{ source }} where {{ column }} <= {{ wm }})
+            {{ source_rows }}
             <> (select count(*) from {{ this }}) - (
                 select count(*) from new_keys
                 semi join {{ this }} as existing

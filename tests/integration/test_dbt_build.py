@@ -257,15 +257,11 @@ def test_retagged_text_without_tags_loses_its_rows(warehouse: Warehouse) -> None
 def test_enrichment_redoes_rebuilt_texts_and_texts_of_other_seeds(warehouse: Warehouse) -> None:
     """int_texts_languages compares only the texts int_texts wrote since its own last build (and redoes
     the changed ones); int_texts_tagged redoes every text once some were tagged with other seeds."""
-    (rebuilt, stale), n_texts = (
-        [
-            r[0]
-            for r in warehouse.rows(
-                "select text_uid from intermediate.int_texts where kind = 'post' order by 1 limit 2"
-            )
-        ],
-        warehouse.rows("select count(*) from intermediate.int_texts")[0][0],
+    rebuilt, stale = (
+        r[0]
+        for r in warehouse.rows("select text_uid from intermediate.int_texts where kind = 'post' order by 1 limit 2")
     )
+    n_texts = warehouse.rows("select count(*) from intermediate.int_texts")[0][0]
     with duckdb.connect(str(warehouse.db)) as con:
         con.execute(
             "update intermediate.int_texts set body_text = 'Посольство России. The Embassy of Russia in Pyongyang.',"

@@ -54,18 +54,14 @@ def _todo(
     leaves it off when something else than the text (a seed) may need every row redone."""
     if not dbt.is_incremental:
         return texts
+    where, existing = "", str(dbt.this)
     if rebuilt_only and "built_at" in texts.columns and "built_at" in _columns(session, dbt.this):
         newest = f"(select coalesce(max(built_at), '1970-01-01'::timestamp) from {dbt.this})"
-        sql = (
-            f"with t as (select * from ({texts.sql_query()}) where built_at is null or built_at > {newest}), "
-            f"e as (select this.* from {dbt.this} as this semi join t on this.{key} = t.text_uid) "
-            f"select t.* from t left join e on e.{key} = t.text_uid "
-            f"where e.{key} is null or e.text_hash is distinct from t.text_hash {extra}"
-        )
-        return session.sql(sql)
+        where = f" where built_at is null or built_at > {newest}"
+        existing = f"(select this.* from {dbt.this} as this semi join t on this.{key} = t.text_uid)"
     sql = (
-        f"select t.* from ({texts.sql_query()}) as t "
-        f"left join {dbt.this} as e on e.{key} = t.text_uid "
+        f"with t as (select * from ({texts.sql_query()}){where}) "
+        f"select t.* from t left join {existing} as e on e.{key} = t.text_uid "
         f"where e.{key} is null or e.text_hash is distinct from t.text_hash {extra}"
     )
     return session.sql(sql)
@@ -536,9 +532,7 @@ def news_relevance_model(dbt: Any, session: Any, texts: Any, tagged: Any, entiti
         "where t.kind = 'news'"
     )
     # a table built before the input columns existed is redone once (on_schema_change appends them)
-    if dbt.is_incremental and {"text_hash", "seed_version"} <= set(
-        session.sql(f"select * from {dbt.this} limit 0").columns
-    ):
+    if dbt.is_incremental and {"text_hash", "seed_version"} <= set(_columns(session, dbt.this)):
         news = _todo(dbt, session, news, extra="or e.seed_version is distinct from t.seed_version", key="item_uid")
     return _run(news, lambda batch: _relevance_rows(batch, entities), RELEVANCE_SCHEMA, "int_news_relevance")
 
