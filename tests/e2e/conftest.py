@@ -20,6 +20,8 @@ import requests
 import yaml
 from diplowatch import paths
 from diplowatch.ops import ui
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 WAREHOUSE_DAG_ID = "warehouse"
 TERMINAL = {"success", "failed"}
@@ -38,6 +40,10 @@ class Api:
         assert resp.status_code == 201, f"/auth/token: HTTP {resp.status_code} {resp.text[:200]}"
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
+        # Airflow on SQLite answers 503 "Database is locked" while the scheduler holds the database (e.g. to
+        # POST /backfills); it has written nothing then, so the request is sent again, POST included.
+        retry = Retry(total=5, backoff_factor=0.5, status_forcelist=(503,), allowed_methods=None, raise_on_status=False)
+        self.session.mount(url, HTTPAdapter(max_retries=retry))
 
     def get(self, path: str, **params: object) -> dict:
         resp = self.session.get(f"{self.url}/api/v2{path}", params=params, timeout=30)
