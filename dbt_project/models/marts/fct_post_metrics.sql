@@ -36,3 +36,5 @@ final as (
 )
 
 select * from final
+-- observed_at order, as in stg_post_metrics: incremental runs skip old snapshots by row-group min/max
+order by observed_at

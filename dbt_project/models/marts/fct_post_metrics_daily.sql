@@ -78,3 +78,5 @@ final as (
 )
 
 select * from final
+-- day order, as in stg_post_metrics: incremental runs skip old days by row-group min/max
+order by metric_date

@@ -56,8 +56,7 @@ def _todo(
         return texts
     where, existing = "", str(dbt.this)
     if rebuilt_only and "built_at" in texts.columns and "built_at" in _columns(session, dbt.this):
-        newest = f"(select coalesce(max(built_at), '1970-01-01'::timestamp) from {dbt.this})"
-        where = f" where built_at is null or built_at > {newest}"
+        where = f" where {_built_since(dbt.this)}"
         existing = f"(select this.* from {dbt.this} as this semi join t on this.{key} = t.text_uid)"
     sql = (
         f"with t as (select * from ({texts.sql_query()}){where}) "
@@ -69,6 +68,12 @@ def _todo(
 
 def _columns(session: Any, relation: Any) -> list[str]:
     return session.sql(f"select * from {relation} limit 0").columns
+
+
+def _built_since(this: Any, column: str = "built_at") -> str:
+    """Rows built after the newest ``built_at`` of ``this`` (or never stamped)."""
+    newest = f"(select coalesce(max(built_at), '1970-01-01'::timestamp) from {this})"
+    return f"({column} is null or {column} > {newest})"
 
 
 def _concat(parts: list[pa.Table], schema: pa.Schema) -> pa.Table:
@@ -526,15 +531,38 @@ def news_relevance_model(dbt: Any, session: Any, texts: Any, tagged: Any, entiti
     tags were made with other seeds (``seed_version`` of int_texts_tagged, which covers the entities seed).
     """
     entities = pipeline.load_entities(_rows(entities_seed))
-    news = session.sql(
-        "select t.text_uid, t.title, t.body_text, t.text_hash, g.entity_ids, g.seed_version "
-        f"from ({texts.sql_query()}) as t left join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid "
-        "where t.kind = 'news'"
-    )
     # a table built before the input columns existed is redone once (on_schema_change appends them)
-    if dbt.is_incremental and {"text_hash", "seed_version"} <= set(_columns(session, dbt.this)):
-        news = _todo(dbt, session, news, extra="or e.seed_version is distinct from t.seed_version", key="item_uid")
+    columns = set(_columns(session, dbt.this)) if dbt.is_incremental else set()
+    incremental = {"text_hash", "seed_version"} <= columns
+    # only the items int_texts rewrote since the last build can have changed, unless the seeds changed
+    rebuilt_only = incremental and "built_at" in columns and not _other_seeds(session, dbt, tagged)
+    where = f"kind = 'news' and {_built_since(dbt.this)}" if rebuilt_only else "kind = 'news'"
+    news = session.sql(
+        "select t.text_uid, t.title, t.body_text, t.text_hash, t.built_at, g.entity_ids, g.seed_version "
+        f"from (select * from ({texts.sql_query()}) where {where}) as t "
+        f"left join ({tagged.sql_query()}) as g on g.text_uid = t.text_uid"
+    )
+    if incremental:
+        news = _todo(
+            dbt,
+            session,
+            news,
+            extra="or e.seed_version is distinct from t.seed_version",
+            key="item_uid",
+            rebuilt_only=rebuilt_only,
+        )
     return _run(news, lambda batch: _relevance_rows(batch, entities), RELEVANCE_SCHEMA, "int_news_relevance")
+
+
+def _other_seeds(session: Any, dbt: Any, tagged: Any) -> bool:
+    """Whether the tags, or this model's rows, were made with more than one seed version (the seeds changed):
+    then every item is compared, not only the texts int_texts rewrote."""
+    return bool(
+        session.sql(
+            f"select count(*) > 1 from (select seed_version from ({tagged.sql_query()}) "
+            f"union select seed_version from {dbt.this})"
+        ).fetchall()[0][0]
+    )
 
 
 RELEVANCE_SCHEMA = pipeline.RELEVANCE_SCHEMA.append(pa.field("text_hash", pa.string())).append(
