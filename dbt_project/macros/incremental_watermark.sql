@@ -46,7 +46,9 @@
     {%- if is_incremental() -%}
         {%- set prefix = (alias ~ '.') if alias else '' -%}
         {%- set wm = incremental_watermark(column, model_where) -%}
-        {%- if source is not none and not uncounted_rows_up_to(wm, source, keys, model_keys=model_keys, column=column) -%}
+        {%- if source is not none and not uncounted_rows_up_to(
+            wm, source, keys, model_keys=model_keys, column=column, model_where=model_where
+        ) -%}
             {{- return('(' ~ prefix ~ column ~ ' > ' ~ wm ~ ')') -}}
         {%- endif -%}
         (
@@ -69,33 +71,36 @@
     shared the watermark's fetch time with the last build). Only then must the model compare its keys'
     counts one by one, which groups every row of `source`. Without `counted`, the model has one row per key
     of `source` (its rows are counted). `model_keys` name `keys` as the model has them; `column`: the fetch
-    time the watermark is of. The check is a count on each side, no key-by-key comparison:
+    time the watermark is of; `model_where`: the model's rows that come from `source` (int_texts: posts). The check is a count on each side, no key-by-key comparison:
     - with `counted`, the rows of `source` up to `wm` against the sum of `counted` (every row the last
       build counted was fetched up to `wm`). A key with rows after `wm` that also has uncounted rows up to
       it makes the check true, although the run recomputes that key anyway: the comparison then only
       costs time;
     - without it, the rows of `source` up to `wm` against the model's rows less those of keys fetched
       again since (a key's one row of `source` is then after `wm`). -#}
-{% macro uncounted_rows_up_to(wm, source, keys, counted=none, model_keys=none, column='fetched_at') -%}
+{% macro uncounted_rows_up_to(wm, source, keys, counted=none, model_keys=none, column='fetched_at', model_where=none) -%}
     {%- if not (is_incremental() and execute) -%}
         {{- return(false) -}}
     {%- endif -%}
     {%- set model_keys = model_keys or keys -%}
+    {%- set model_rows -%}
+        (select * from {{ this }} as existing{% if model_where %} where existing.{{ model_where }}{% endif %})
+    {%- endset -%}
     {%- set source_rows -%}
         (select count(*) from {{ source }} where {{ column }} <= {{ wm }})
     {%- endset -%}
     {%- set sql -%}
         {%- if counted %}
-        select {{ source_rows }} <> (select coalesce(sum(existing.{{ counted }}), 0) from {{ this }} as existing)
+        select {{ source_rows }} <> (select coalesce(sum(existing.{{ counted }}), 0) from {{ model_rows }} as existing)
         {%- else %}
         with new_keys as (
             select distinct {{ keys | join(', ') }} from {{ source }} where {{ column }} > {{ wm }}
         )
         select
             {{ source_rows }}
-            <> (select count(*) from {{ this }}) - (
+            <> (select count(*) from {{ model_rows }}) - (
                 select count(*) from new_keys
-                semi join {{ this }} as existing
+                semi join {{ model_rows }} as existing
                     on {% for k in keys %}existing.{{ model_keys[loop.index0] }} = new_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
             )
         {%- endif %}

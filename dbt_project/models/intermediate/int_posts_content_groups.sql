@@ -28,7 +28,7 @@ with all_posts as (
 fresh as (
     select * from all_posts
     {%- if incremental %}
-        where {{ after_watermark('fetched_at', ['post_uid']) }}
+        where {{ after_watermark('fetched_at', ['post_uid'], source=ref('stg_posts')) }}
     {%- endif %}
 ),
 

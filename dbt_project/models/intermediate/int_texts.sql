@@ -29,7 +29,9 @@ with posts as (
         fetched_at,
     from {{ ref('stg_posts') }}
     {%- if incremental %}
-        where {{ after_watermark('fetched_at', ['post_uid'], model_keys=['text_uid'], model_where="kind = 'post'") }}
+        where {{ after_watermark(
+            'fetched_at', ['post_uid'], model_keys=['text_uid'], model_where="kind = 'post'", source=ref('stg_posts')
+        ) }}
     {%- endif %}
 ),
 
@@ -47,7 +49,10 @@ news as (
         fetched_at,
     from {{ ref('stg_news__items') }}
     {%- if incremental %}
-        where {{ after_watermark('fetched_at', ['item_uid'], model_keys=['text_uid'], model_where="kind = 'news'") }}
+        where {{ after_watermark(
+            'fetched_at', ['item_uid'], model_keys=['text_uid'], model_where="kind = 'news'",
+            source=ref('stg_news__items')
+        ) }}
     {%- endif %}
 ),
 

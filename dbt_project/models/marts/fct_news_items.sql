@@ -33,7 +33,7 @@ with all_items as not materialized (
 
     changed as materialized (
         select item_uid from all_items
-        where {{ after_watermark('fetched_at', ['item_uid']) }}
+        where {{ after_watermark('fetched_at', ['item_uid'], source=ref('stg_news__items')) }}
         union
         select item_uid from enrichment_changed
     ),
@@ -45,63 +45,68 @@ with all_items as not materialized (
             on all_items.item_uid = changed.item_uid
     ),
 
-    text_themes as (
-        select text_themes.*
-        from {{ ref('int_texts_themes') }} as text_themes
+    tags as (
+        select tags.*
+        from {{ ref('int_texts_tagged') }} as tags
         semi join changed
-            on text_themes.text_uid = changed.item_uid
+            on tags.text_uid = changed.item_uid
     ),
 
-    text_entities as (
-        select text_entities.*
-        from {{ ref('int_texts_entities') }} as text_entities
+    relevance as (
+        select relevance.*
+        from {{ ref('int_news_relevance') }} as relevance
         semi join changed
-            on text_entities.text_uid = changed.item_uid
+            on relevance.item_uid = changed.item_uid
+    ),
+
+    languages as (
+        select languages.*
+        from {{ ref('int_texts_languages') }} as languages
+        semi join changed
+            on languages.text_uid = changed.item_uid
     ),
 {% else %}
     items as (
         select * from all_items
     ),
 
-    text_themes as (
-        select * from {{ ref('int_texts_themes') }}
+    tags as (
+        select * from {{ ref('int_texts_tagged') }}
     ),
 
-    text_entities as (
-        select * from {{ ref('int_texts_entities') }}
+    relevance as (
+        select * from {{ ref('int_news_relevance') }}
+    ),
+
+    languages as (
+        select * from {{ ref('int_texts_languages') }}
     ),
 {% endif %}
 
-relevance as (
-    select * from {{ ref('int_news_relevance') }}
-),
-
+-- themes and entities straight from the tags, as in fct_posts (an entity id not in the gazetteer seed
+-- is dropped, as int_texts_entities drops it)
 tagged as (
     select
         text_uid,
+        list_sort(list_distinct(theme_ids)) as themes,
         built_at
-    from {{ ref('int_texts_tagged') }}
-),
-
-languages as (
-    select * from {{ ref('int_texts_languages') }}
-),
-
-themes as (
-    select
-        text_uid,
-        list_sort(list(distinct theme_id)) as themes
-    from text_themes
-    group by text_uid
+    from tags
 ),
 
 entities as (
     select
-        text_uid,
-        list_sort(list(distinct entity_id)) as entity_ids,
-        list_sort(list(distinct canonical_name)) as entities
-    from text_entities
-    group by text_uid
+        text_entities.text_uid,
+        list_sort(list(distinct gazetteer.entity_id)) as entity_ids,
+        list_sort(list(distinct gazetteer.canonical_name)) as entities
+    from (
+        select
+            text_uid,
+            unnest(entity_ids) as entity_id
+        from tags
+    ) as text_entities
+    inner join {{ ref('entities') }} as gazetteer
+        on text_entities.entity_id = gazetteer.entity_id
+    group by text_entities.text_uid
 ),
 
 final as (
@@ -119,7 +124,7 @@ final as (
         items.body is not null as has_body,
         coalesce(languages.primary_language, items.language_hint, 'und') as language,
         coalesce(languages.languages, []::varchar[]) as languages,
-        coalesce(themes.themes, []::varchar[]) as themes,
+        coalesce(tagged.themes, []::varchar[]) as themes,
         coalesce(entities.entity_ids, []::varchar[]) as entity_ids,
         coalesce(entities.entities, []::varchar[]) as entities,
         coalesce(relevance.mentions_watchlist, false) as mentions_watchlist,
@@ -135,8 +140,6 @@ final as (
         on items.item_uid = relevance.item_uid
     left join languages
         on items.item_uid = languages.text_uid
-    left join themes
-        on items.item_uid = themes.text_uid
     left join entities
         on items.item_uid = entities.text_uid
     left join tagged

@@ -128,6 +128,20 @@ with all_posts as not materialized (
         semi join changed
             on tags.text_uid = changed.post_uid
     ),
+
+    languages as (
+        select languages.*
+        from {{ ref('int_texts_languages') }} as languages
+        semi join changed
+            on languages.text_uid = changed.post_uid
+    ),
+
+    content_groups as (
+        select content_groups.*
+        from {{ ref('int_posts_content_groups') }} as content_groups
+        semi join changed
+            on content_groups.post_uid = changed.post_uid
+    ),
 {% else %}
     posts as (
         select * from all_posts
@@ -139,6 +153,14 @@ with all_posts as not materialized (
 
     tags as (
         select * from {{ ref('int_texts_tagged') }}
+    ),
+
+    languages as (
+        select * from {{ ref('int_texts_languages') }}
+    ),
+
+    content_groups as (
+        select * from {{ ref('int_posts_content_groups') }}
     ),
 {% endif %}
 
@@ -228,10 +250,6 @@ at_age as (
         ) = 1
 ),
 
-languages as (
-    select * from {{ ref('int_texts_languages') }}
-),
-
 -- themes, register and entities straight from the tags (int_texts_themes/_entities/_register unnest
 -- the same lists for analysts); an entity id not in the gazetteer seed is dropped, as there
 tagged as (
@@ -257,10 +275,6 @@ entities as (
     inner join {{ ref('entities') }} as gazetteer
         on text_entities.entity_id = gazetteer.entity_id
     group by text_entities.text_uid
-),
-
-content_groups as (
-    select * from {{ ref('int_posts_content_groups') }}
 ),
 
 final as (
