@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -232,46 +232,61 @@ def land_dlt(data: Path, root: Path, work: Path) -> dict[str, Any]:
 # --- warehouse ---------------------------------------------------------------------------------------
 
 
-def warehouse(data: Path, incr_data: Path, work: Path, incr_repeat: int = 3) -> dict[str, Any]:
+def warehouse(data: Path, incr_data: Path, work: Path, incr_repeat: int = 3, full_repeat: int = 2) -> dict[str, Any]:
     """Land ``data``, full ``dbt build``; land ``incr_data`` (1% new), ``dbt build`` again (incremental).
 
     Each build runs in a fresh process through dbt's programmatic entry point, as the warehouse DAG runs
     it (``bench/dbt_build.py``): ``*_s`` is the build, ``*_with_startup_s`` adds interpreter start and
-    dbt's import. The incremental build runs ``incr_repeat`` times, each from a copy of the warehouse as
-    the full build left it (same landing, same increment): ``incremental_s`` is their median, the single
-    runs are in ``incremental_runs_s``."""
+    dbt's import. The full build runs ``full_repeat`` times, each on an empty warehouse, the incremental
+    build ``incr_repeat`` times, each from a copy of the warehouse as the last full build left it (same
+    landing, same increment): ``full_s`` and ``incremental_s`` are their medians, the single runs are in
+    ``full_runs_s`` and ``incremental_runs_s``."""
     os.environ["DIPLOWATCH_HOME"] = str(work / "home")
     from diplowatch import paths
     from diplowatch.warehouse import build_file
 
     root = paths.landing()
     land_ours(data, root, run_id="bench-full")
-    out: dict[str, Any] = {}
-    if not _build(out, "full"):
-        return out
     db = build_file()
+    out: dict[str, Any] = {}
+    fulls = _repeat(out, "full", full_repeat, lambda: _remove_warehouse(db))
+    if fulls is None:
+        return out
     before = work / "before_increment.duckdb"
     shutil.copyfile(db, before)
     land_ours(incr_data, root, run_id="bench-incr", fetched_at=datetime.now(UTC))
-    runs: list[dict[str, Any]] = []
-    for i in range(max(1, incr_repeat)):
-        if i:
-            db.with_name(db.name + ".wal").unlink(missing_ok=True)
-            shutil.copyfile(before, db)
-        run: dict[str, Any] = {}
-        ok = _build(run, "incremental")
-        runs.append(run)
-        if not ok:
-            out.update(run)
-            return out
+    runs = _repeat(out, "incremental", incr_repeat, lambda: (_remove_warehouse(db), shutil.copyfile(before, db)))
+    if runs is None:
+        return out
     before.unlink()
-    for key in ("incremental_s", "incremental_with_startup_s"):
-        out[key] = round(statistics.median(r[key] for r in runs), 3)
-    out["incremental_ok"] = True
-    out["incremental_runs_s"] = [r["incremental_s"] for r in runs]
     out["ratio"] = round(out["incremental_s"] / out["full_s"], 3)
     out["ratio_with_startup"] = round(out["incremental_with_startup_s"] / out["full_with_startup_s"], 3)
     return out
+
+
+def _repeat(out: dict[str, Any], name: str, times: int, reset: Callable[[], object]) -> list[dict[str, Any]] | None:
+    """``times`` timed builds called ``name``, ``reset()`` before each but the first; their medians (and
+    the single runs, ``<name>_runs_s``) go into ``out``. None, with the error in ``out``, if one fails."""
+    runs: list[dict[str, Any]] = []
+    for i in range(max(1, times)):
+        if i:
+            reset()
+        run: dict[str, Any] = {}
+        ok = _build(run, name)
+        runs.append(run)
+        if not ok:
+            out.update(run)
+            return None
+    for key in (f"{name}_s", f"{name}_with_startup_s"):
+        out[key] = round(statistics.median(r[key] for r in runs), 3)
+    out[f"{name}_ok"] = True
+    out[f"{name}_runs_s"] = [r[f"{name}_s"] for r in runs]
+    return runs
+
+
+def _remove_warehouse(db: Path) -> None:
+    db.unlink(missing_ok=True)
+    db.with_name(db.name + ".wal").unlink(missing_ok=True)
 
 
 def _build(out: dict[str, Any], name: str) -> bool:
@@ -366,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=20_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--full-repeat", type=int, default=2, help="full builds of the warehouse step (median)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     _preload(args.step)  # imports are not what is measured
@@ -377,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.step == "dlt":
         result = land_dlt(args.data, args.work / "dlt", args.work)
     elif args.step == "warehouse":
-        result = warehouse(args.data, args.incr_data, args.work, args.repeat)
+        result = warehouse(args.data, args.incr_data, args.work, args.repeat, args.full_repeat)
     elif args.step == "enrich":
         result = enrich(args.work / "landing", args.limit)
     else:

@@ -90,11 +90,13 @@ def test_warehouse_step_builds_full_then_incremental(tmp_path):
     plan = Plan.of("tiny", 0.3)
     generate(data, plan)
     generate(incr, plan.after(20))
-    out = steps.warehouse(data, incr, tmp_path / "work", incr_repeat=2)
+    out = steps.warehouse(data, incr, tmp_path / "work", incr_repeat=3, full_repeat=2)
     assert out["full_ok"] and out["incremental_ok"], out
-    # the incremental build ran twice from the same state: its figure is their median
-    assert len(out["incremental_runs_s"]) == 2
-    assert out["incremental_s"] == round(statistics.median(out["incremental_runs_s"]), 3)
+    # each build ran several times from the same state: its figure is their median
+    assert len(out["full_runs_s"]) == 2
+    assert len(out["incremental_runs_s"]) == 3
+    for name in ("full", "incremental"):
+        assert out[f"{name}_s"] == round(statistics.median(out[f"{name}_runs_s"]), 3)
     for name in ("full", "incremental"):
         # the build is timed inside its process: start-up comes on top of it
         assert 0 < out[f"{name}_s"] < out[f"{name}_with_startup_s"]
