@@ -37,54 +37,25 @@ with all_items as not materialized (
         union
         select item_uid from enrichment_changed
     ),
-
-    items as (
-        select all_items.*
-        from all_items
-        semi join changed
-            on all_items.item_uid = changed.item_uid
-    ),
-
-    tags as (
-        select tags.*
-        from {{ ref('int_texts_tagged') }} as tags
-        semi join changed
-            on tags.text_uid = changed.item_uid
-    ),
-
-    relevance as (
-        select relevance.*
-        from {{ ref('int_news_relevance') }} as relevance
-        semi join changed
-            on relevance.item_uid = changed.item_uid
-    ),
-
-    languages as (
-        select languages.*
-        from {{ ref('int_texts_languages') }} as languages
-        semi join changed
-            on languages.text_uid = changed.item_uid
-    ),
-{% else %}
-    items as (
-        select * from all_items
-    ),
-
-    tags as (
-        select * from {{ ref('int_texts_tagged') }}
-    ),
-
-    relevance as (
-        select * from {{ ref('int_news_relevance') }}
-    ),
-
-    languages as (
-        select * from {{ ref('int_texts_languages') }}
-    ),
 {% endif %}
 
--- themes and entities straight from the tags, as in fct_posts (an entity id not in the gazetteer seed
--- is dropped, as int_texts_entities drops it)
+items as (
+    {{ rows_of_changed_keys('all_items', 'item_uid') }}
+),
+
+tags as (
+    {{ rows_of_changed_keys(ref('int_texts_tagged'), 'text_uid', 'item_uid') }}
+),
+
+relevance as (
+    {{ rows_of_changed_keys(ref('int_news_relevance'), 'item_uid') }}
+),
+
+languages as (
+    {{ rows_of_changed_keys(ref('int_texts_languages'), 'text_uid', 'item_uid') }}
+),
+
+-- themes and entities straight from the tags, as in fct_posts
 tagged as (
     select
         text_uid,
@@ -94,19 +65,7 @@ tagged as (
 ),
 
 entities as (
-    select
-        text_entities.text_uid,
-        list_sort(list(distinct gazetteer.entity_id)) as entity_ids,
-        list_sort(list(distinct gazetteer.canonical_name)) as entities
-    from (
-        select
-            text_uid,
-            unnest(entity_ids) as entity_id
-        from tags
-    ) as text_entities
-    inner join {{ ref('entities') }} as gazetteer
-        on text_entities.entity_id = gazetteer.entity_id
-    group by text_entities.text_uid
+    {{ entities_of_tags('tags') }}
 ),
 
 final as (

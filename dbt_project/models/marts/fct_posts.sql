@@ -107,62 +107,27 @@ with all_posts as not materialized (
         union
         select post_uid from enrichment_changed
     ),
-
-    posts as (
-        select all_posts.*
-        from all_posts
-        semi join changed
-            on all_posts.post_uid = changed.post_uid
-    ),
-
-    metrics as (
-        select metrics.*
-        from {{ ref('fct_post_metrics') }} as metrics
-        semi join changed
-            on metrics.post_uid = changed.post_uid
-    ),
-
-    tags as (
-        select tags.*
-        from {{ ref('int_texts_tagged') }} as tags
-        semi join changed
-            on tags.text_uid = changed.post_uid
-    ),
-
-    languages as (
-        select languages.*
-        from {{ ref('int_texts_languages') }} as languages
-        semi join changed
-            on languages.text_uid = changed.post_uid
-    ),
-
-    content_groups as (
-        select content_groups.*
-        from {{ ref('int_posts_content_groups') }} as content_groups
-        semi join changed
-            on content_groups.post_uid = changed.post_uid
-    ),
-{% else %}
-    posts as (
-        select * from all_posts
-    ),
-
-    metrics as (
-        select * from {{ ref('fct_post_metrics') }}
-    ),
-
-    tags as (
-        select * from {{ ref('int_texts_tagged') }}
-    ),
-
-    languages as (
-        select * from {{ ref('int_texts_languages') }}
-    ),
-
-    content_groups as (
-        select * from {{ ref('int_posts_content_groups') }}
-    ),
 {% endif %}
+
+posts as (
+    {{ rows_of_changed_keys('all_posts', 'post_uid') }}
+),
+
+metrics as (
+    {{ rows_of_changed_keys(ref('fct_post_metrics'), 'post_uid') }}
+),
+
+tags as (
+    {{ rows_of_changed_keys(ref('int_texts_tagged'), 'text_uid', 'post_uid') }}
+),
+
+languages as (
+    {{ rows_of_changed_keys(ref('int_texts_languages'), 'text_uid', 'post_uid') }}
+),
+
+content_groups as (
+    {{ rows_of_changed_keys(ref('int_posts_content_groups'), 'post_uid') }}
+),
 
 followers as (
     select
@@ -251,7 +216,7 @@ at_age as (
 ),
 
 -- themes, register and entities straight from the tags (int_texts_themes/_entities/_register unnest
--- the same lists for analysts); an entity id not in the gazetteer seed is dropped, as there
+-- the same lists for analysts)
 tagged as (
     select
         text_uid,
@@ -262,19 +227,7 @@ tagged as (
 ),
 
 entities as (
-    select
-        text_entities.text_uid,
-        list_sort(list(distinct gazetteer.entity_id)) as entity_ids,
-        list_sort(list(distinct gazetteer.canonical_name)) as entities
-    from (
-        select
-            text_uid,
-            unnest(entity_ids) as entity_id
-        from tags
-    ) as text_entities
-    inner join {{ ref('entities') }} as gazetteer
-        on text_entities.entity_id = gazetteer.entity_id
-    group by text_entities.text_uid
+    {{ entities_of_tags('tags') }}
 ),
 
 final as (
